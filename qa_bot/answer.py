@@ -1,0 +1,134 @@
+"""The answering core every transport shares: question in, `Answer` out.
+
+It checks the question, retrieves, decides whether the coverage answers at all,
+and never raises for anything a user can type. Telegram and the terminal only
+render what this returns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa_bot.embed import Embedder, load_embedder
+from qa_bot.index import IndexData, load_index
+from qa_bot.models import Answer, Coverage, Document
+from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
+from qa_bot.settings import Settings
+
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Abstainer:
+    """A logistic model over retrieval signals: P(the top result answers the question).
+
+    Coefficients are fitted on labelled questions (`qa-bot eval --calibrate`);
+    a dense-score threshold alone cannot separate near-topic questions the
+    coverage does not answer from paraphrased ones it does.
+    """
+
+    coefficients: tuple[float, ...] = (6.0, 2.0, 3.0, -3.0, -1.5, 0.0, 0.5)
+    intercept: float = -4.0
+    threshold: float = 0.5
+
+    def probability(self, signals: Signals) -> float:
+        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, signals.vector()))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def abstains(self, signals: Signals) -> bool:
+        return self.probability(signals) < self.threshold
+
+
+def question_problem(question: str) -> str | None:
+    """A clear reply for questions that cannot be searched; None for a real question."""
+    text = " ".join(question.split())
+    if not text:
+        return "Please type a question — for example: “What were the children in Hanano waiting for?”"
+    if len(text) > MAX_QUESTION_CHARS:
+        return f"That message is {len(text):,} characters long. Please ask one question in under {MAX_QUESTION_CHARS} characters."
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters and not re.search(r"\d", text):
+        return "I need a question in words — emoji and punctuation alone don't give me anything to search for."
+    if len(re.findall(r"\w", text)) < 2:
+        return "That is too short to search for. Please ask a full question."
+    latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
+    if letters and latin / len(letters) < 0.5:
+        return "I can only search English-language coverage for now. Please ask your question in English."
+    return None
+
+
+class Answerer:
+    def __init__(self, index: IndexData, embedder: Embedder, weights: Weights = Weights(),
+                 abstainer: Abstainer = Abstainer(), default_k: int = 5) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.retriever = Retriever(index, weights)
+        self.abstainer = abstainer
+        self.default_k = default_k
+
+    @classmethod
+    def load(cls, settings: Settings, embedder: Embedder | None = None, check_corpus: bool = True) -> Answerer:
+        """Load the model and the index; an unusable index raises `IndexProblem`."""
+        embedder = embedder or load_embedder(settings.model)
+        corpus = settings.corpus_dir if check_corpus and settings.corpus_dir.is_dir() else None
+        index = load_index(Path(settings.index_dir), model=embedder.name, dimension=embedder.dimension, corpus_dir=corpus)
+        return cls(index, embedder, default_k=settings.top_k)
+
+    # --- answering ------------------------------------------------------------------------
+
+    def ask(self, question: str, k: int | None = None, *, outlet: str | None = None,
+            since: str | None = None, until: str | None = None) -> Answer:
+        return self.ask_many([question], k, filters=Filters(outlet, since, until))[0]
+
+    def ask_many(self, questions: list[str], k: int | None = None, filters: Filters = Filters()) -> list[Answer]:
+        """Answer several questions with one batched encode (concurrent users)."""
+        answers: list[Answer | None] = [None] * len(questions)
+        todo: list[int] = []
+        for i, question in enumerate(questions):
+            problem = question_problem(question)
+            if problem:
+                answers[i] = Answer(question, abstained=True, hits=[], notice=problem, coverage=self.coverage())
+            else:
+                todo.append(i)
+        ranked = self.rank_many([questions[i] for i in todo], k or self.default_k, filters)
+        for i, result in zip(todo, ranked):
+            answers[i] = self._decide(questions[i], result)
+        return [a for a in answers if a is not None]
+
+    def rank_many(self, questions: list[str], k: int, filters: Filters = Filters()) -> list[Ranked]:
+        if not questions:
+            return []
+        queries = [self.retriever.parser.parse(q) for q in questions]
+        vectors = self.embedder.encode([q.text or q.raw for q in queries])
+        return [self.retriever.rank(q, v, k, filters) for q, v in zip(queries, np.asarray(vectors))]
+
+    def _decide(self, question: str, ranked: Ranked) -> Answer:
+        if not ranked.query.content_words:
+            notice = "Your question has no specific words to search for. Name a person, place, event or date."
+            return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
+        if not ranked.hits or self.abstainer.abstains(ranked.signals):
+            notice = "The coverage I have does not answer that question."
+            return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
+        return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage())
+
+    # --- what the corpus holds ---------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        return list(self.index.documents)
+
+    def coverage(self) -> Coverage:
+        docs = self.index.documents
+        dates = sorted(d.published for d in docs if d.published)
+        return Coverage(
+            outlets=sorted({d.outlet for d in docs}),
+            first=dates[0] if dates else None,
+            last=dates[-1] if dates else None,
+            documents=len(docs),
+            passages=len(self.index.passages),
+        )

@@ -1,0 +1,110 @@
+"""Content blocks → passages: sentence-aligned, at most ~120 words, each said once.
+
+A passage is what the bot quotes, so it must read as the outlet wrote it: whole
+sentences, never cut mid-sentence, a caption kept with its credit, and a text
+that a page repeats (pull quotes, standfirsts, a repeated gallery caption) kept
+once, where it is fullest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import pysbd
+
+from qa_bot.dates import find_dates
+from qa_bot.ingest import Block
+from qa_bot.models import Document, Passage
+
+MAX_WORDS = 120
+CREDIT_TAIL = re.compile(r"\s*\([^()]{0,120}\)$")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries as character spans; a photo credit stays with its sentence."""
+    spans: list[tuple[int, int]] = []
+    for seg in _segmenter().segment(text):
+        start, end = seg.start, seg.start + len(seg.sent.rstrip())
+        if start >= end:
+            continue
+        piece = text[start:end]
+        if spans and (piece.startswith("(") or len(re.findall(r"[A-Za-z]", piece)) < 3):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans or [(0, len(text))]
+
+
+def split_long(text: str, max_words: int = MAX_WORDS) -> list[str]:
+    """Split at sentence boundaries into near-equal parts of at most `max_words` words."""
+    words = len(text.split())
+    if words <= max_words:
+        return [text]
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    parts = -(-words // max_words)
+    target = words / parts
+    chunks: list[str] = []
+    current: list[str] = []
+    for sentence in sentences:
+        count = sum(len(s.split()) for s in current)
+        if current and count + len(sentence.split()) > max_words or current and count >= target:
+            chunks.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def _key(text: str) -> str:
+    """Comparison form: no credit, no quotes or punctuation, case-folded."""
+    text = CREDIT_TAIL.sub("", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text).casefold().split())
+
+
+def dedupe(blocks: list[Block]) -> list[Block]:
+    """Keep each text once: drop a block whose words are contained in another block's."""
+    keys = [_key(b.text) for b in blocks]
+    kept: list[Block] = []
+    for i, block in enumerate(blocks):
+        key = keys[i]
+        if not key:
+            continue
+        repeated_earlier = key in keys[:i]
+        contained = any(j != i and key != other and key in other for j, other in enumerate(keys))
+        if not repeated_earlier and not contained:
+            kept.append(block)
+    return kept
+
+
+def passages_for(document: Document, blocks: list[Block], first_id: int = 0) -> list[Passage]:
+    """The passages of one document, numbered from `first_id`, with its attribution."""
+    reference = dt.date.fromisoformat(document.published) if document.published else None
+    passages: list[Passage] = []
+    for block in dedupe(blocks):
+        for text in split_long(block.text):
+            passages.append(
+                Passage(
+                    id=first_id + len(passages),
+                    text=text,
+                    document=document.file,
+                    outlet=document.outlet,
+                    published=document.published,
+                    title=document.title,
+                    url=document.url,
+                    authors=list(document.authors),
+                    position=len(passages),
+                    kind=block.kind,
+                    date_inferred=document.date_inferred,
+                    sentences=sentence_spans(text),
+                    dates=[d.isoformat() for d in find_dates(text, reference)],
+                )
+            )
+    return passages

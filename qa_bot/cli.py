@@ -1,0 +1,220 @@
+"""`qa-bot` — one command line for maintainers and users.
+
+Subcommands: index (rebuild), ask (one-shot or stdin), chat (terminal
+conversation), serve (Telegram), run (serve if a token is set, else chat),
+eval (quality figures), bench (speed figures), corpus (add/list documents).
+Every failure a user can cause ends in one clear line and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from qa_bot.settings import Settings, SettingsError
+
+EXIT_PROBLEM = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_PROBLEM
+    try:
+        settings = Settings.from_env(
+            corpus_dir=getattr(args, "corpus", None),
+            index_dir=getattr(args, "index", None) or getattr(args, "out", None),
+            index_type=getattr(args, "index_type", None),
+        )
+        return int(args.handler(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except (SettingsError, *_user_errors()) as exc:
+        print(f"qa-bot: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from qa_bot.embed import ModelError
+    from qa_bot.index import IndexProblem
+    from qa_bot.ingest import IngestError
+    from qa_bot.manifest import ManifestError
+
+    return (ManifestError, IngestError, IndexProblem, ModelError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa-bot", description="Answer questions from news coverage, with sources.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("index", cmd_index, "Rebuild the index from the corpus (re-embeds only changed documents).")
+    sub.add_argument("--corpus", type=Path, help="corpus folder with manifest.toml (default: corpus)")
+    sub.add_argument("--out", type=Path, help="index folder to write (default: embeddings)")
+    sub.add_argument("--index-type", choices=["auto", "flat", "hnsw", "hnsw-sq8"], help="FAISS index type (default: auto)")
+
+    sub = command("ask", cmd_ask, "Answer a question (or one question per line from standard input).")
+    sub.add_argument("question", nargs="?", help="the question; omit to read questions from standard input")
+    _index_options(sub)
+    sub.add_argument("-k", type=int, default=None, help="number of results (default: 5)")
+    sub.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    sub.add_argument("--outlet", help="only passages from this outlet (substring match)")
+    sub.add_argument("--since", help="only documents published on or after this ISO date")
+    sub.add_argument("--until", help="only documents published on or before this ISO date")
+
+    sub = command("chat", cmd_chat, "Talk to the bot in the terminal (same answers as in Telegram).")
+    _index_options(sub)
+
+    sub = command("serve", cmd_serve, "Run the Telegram bot (needs TELEGRAM_BOT_TOKEN).")
+    _index_options(sub)
+    sub.add_argument("--webhook", help="public HTTPS URL for a webhook instead of long polling")
+    sub.add_argument("--listen", default="127.0.0.1:8443", help="HOST:PORT the webhook server binds (default 127.0.0.1:8443)")
+
+    sub = command("run", cmd_run, "The main job: the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the terminal chat.")
+    _index_options(sub)
+
+    sub = command("eval", cmd_eval, "Measure answer quality on a JSONL file of questions.")
+    sub.add_argument("file", type=Path, help="JSONL with id, question, answers, docs, kind")
+    _index_options(sub)
+    sub.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    sub = command("bench", cmd_bench, "Measure speed and memory on this machine.")
+    _index_options(sub)
+    sub.add_argument("--json", action="store_true", help="print the figures as JSON")
+    sub.add_argument("--synthetic", type=int, nargs="*", metavar="N", help="also measure retrieval at N synthetic passages")
+    sub.add_argument("--questions", type=Path, help="JSONL questions to time (default: the bundled dev set)")
+    return parser
+
+
+def _index_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--index", type=Path, help="index folder (default: embeddings)")
+    sub.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
+
+
+# --- index ----------------------------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.embed import load_embedder
+
+    say(f"Loading model {settings.model} …")
+    report = build(settings, load_embedder(settings.model))
+    print_report(report)
+    return 0
+
+
+def build(settings: Settings, embedder) -> "object":
+    from qa_bot.index import build_index
+
+    return build_index(
+        settings.corpus_dir, settings.index_dir, embedder, index_type=settings.index_type,
+        flat_max=settings.flat_max, progress=sys.stderr.isatty(), say=say,
+    )
+
+
+def print_report(report) -> None:
+    width = max((len(name) for name, _ in report.documents), default=10)
+    for name, count in report.documents:
+        say(f"  {name:<{width}}  {count:>5} passages")
+    say(
+        f"Indexed {len(report.documents)} documents, {report.passages} passages "
+        f"({report.embedded} embedded, {report.passages - report.embedded} reused) "
+        f"into {report.directory} [{report.index_type}] in {report.seconds:.1f} s."
+    )
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def load_answerer(args: argparse.Namespace, settings: Settings):
+    """Load the index; with the default index folder, build it first when missing or stale."""
+    from qa_bot.answer import Answerer
+    from qa_bot.embed import load_embedder
+    from qa_bot.index import IndexProblem
+
+    embedder = load_embedder(settings.model)
+    try:
+        return Answerer.load(settings, embedder)
+    except IndexProblem as problem:
+        if getattr(args, "index", None) is not None:
+            raise
+        say(f"{problem} — building it now.")
+        print_report(build(settings, embedder))
+        return Answerer.load(settings, embedder)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot import render
+
+    answerer = load_answerer(args, settings)
+    questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
+    style = "ansi" if sys.stdout.isatty() else "plain"
+    for question in questions:
+        answer = answerer.ask(question, args.k, outlet=args.outlet, since=args.since, until=args.until)
+        if args.json:
+            print(json.dumps(render.answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(render.answer_text(answer, style=style), end="\n\n", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.chat import chat
+
+    return chat(load_answerer(args, settings), settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot import telegram_bot
+
+    if args.webhook:
+        return telegram_bot.serve(settings, webhook_url=args.webhook, listen=args.listen)
+    return telegram_bot.serve(settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_token:
+        return cmd_serve(argparse.Namespace(**vars(args), webhook=None, listen=None), settings)
+    say("TELEGRAM_BOT_TOKEN is not set: starting the same bot in the terminal (set it in .env to serve Telegram).")
+    return cmd_chat(args, settings)
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.evaluate import evaluate, format_report, load_items
+
+    items = load_items(args.file)
+    started = time.perf_counter()
+    report = evaluate(load_answerer(args, settings), items)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        print(format_report(report))
+        say(f"({len(items)} questions in {time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.bench import run_bench
+
+    return run_bench(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

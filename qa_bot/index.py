@@ -1,0 +1,360 @@
+"""Build, store and load the index: passages, vectors, FAISS, BM25 and a manifest.
+
+An index is written whole into a temporary folder beside its target and swapped
+in with a rename, so a reader sees the old index or the new one, never half of
+one. Loading checks the manifest against the model and the corpus, and says in
+one line what is wrong and what to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Callable
+
+import faiss
+import numpy as np
+
+from qa_bot.chunking import passages_for
+from qa_bot.embed import Embedder
+from qa_bot.ingest import IngestError, decode, extract_blocks
+from qa_bot.lexical import KeywordIndex, Vocabulary
+from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
+from qa_bot.models import Document, Passage
+
+FORMAT_VERSION = 1
+META = "manifest.json"
+DUPLICATE_COSINE = 0.9
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class IndexProblem(RuntimeError):
+    """The index cannot be used as it is; the message is one line for a person."""
+
+
+@dataclass
+class IndexData:
+    """A loaded index, read-only; retrieval works from this alone."""
+
+    directory: Path
+    meta: dict[str, Any]
+    documents: list[Document]
+    passages: list[Passage]
+    vectors: np.ndarray  # (passages, dim)
+    sentence_vectors: np.ndarray  # (sentences, dim), passage by passage, in order
+    sentence_offsets: np.ndarray  # (passages + 1,): passage i's sentences are [o[i], o[i+1])
+    dense: faiss.Index
+    keyword: KeywordIndex
+    vocabulary: Vocabulary
+    groups: np.ndarray  # (passages,): passages with the same group say the same thing
+
+
+@dataclass
+class BuildReport:
+    directory: Path
+    documents: list[tuple[str, int]]  # (file, passages)
+    passages: int
+    embedded: int  # passages whose vectors were computed (the rest reused)
+    seconds: float
+    index_type: str
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- hashing and freshness ------------------------------------------------------------
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def corpus_hashes(corpus_dir: Path, documents: list[Document]) -> dict[str, str]:
+    hashes = {doc.file: file_hash(corpus_dir / doc.file) for doc in documents}
+    hashes[MANIFEST_NAME] = file_hash(corpus_dir / MANIFEST_NAME)
+    return hashes
+
+
+def staleness(meta: dict[str, Any], corpus_dir: Path) -> str | None:
+    """Why the index no longer matches the corpus, or None when it does."""
+    try:
+        documents = load_manifest(corpus_dir)
+        current = corpus_hashes(corpus_dir, documents)
+    except (ManifestError, OSError) as exc:
+        return f"the corpus cannot be read ({exc})"
+    built = meta.get("hashes", {})
+    if current.get(MANIFEST_NAME) != built.get(MANIFEST_NAME):
+        return f"{corpus_dir / MANIFEST_NAME} changed since the index was built"
+    changed = sorted(f for f in current if current[f] != built.get(f))
+    if changed:
+        return f"{corpus_dir / changed[0]} changed since the index was built"
+    return None
+
+
+def library_versions() -> dict[str, str]:
+    found = {}
+    for name in ("qa-bot", "faiss-cpu", "sentence-transformers", "numpy", "bm25s", "torch"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "unknown"
+    return found
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def read_passages(corpus_dir: Path) -> tuple[list[Document], list[Passage]]:
+    """Every document of the corpus as passages; a file that cannot be read stops the build."""
+    documents = load_manifest(corpus_dir)
+    passages: list[Passage] = []
+    for doc in documents:
+        path = corpus_dir / doc.file
+        size = path.stat().st_size
+        if size == 0:
+            raise IngestError(f"{path}: empty file")
+        if size > MAX_FILE_BYTES:
+            raise IngestError(f"{path}: {size // (1 << 20)} MB is too large for one article (limit 20 MB)")
+        raw = decode(path.read_bytes(), str(path))
+        found = passages_for(doc, extract_blocks(raw, doc.title), first_id=len(passages))
+        if not found:
+            raise IngestError(f"{path}: no article text found in the file")
+        passages.extend(found)
+    return documents, passages
+
+
+def choose_index_type(count: int, requested: str, flat_max: int) -> str:
+    if requested != "auto":
+        return requested
+    return "flat" if count <= flat_max else "hnsw"
+
+
+def make_faiss(vectors: np.ndarray, kind: str) -> faiss.Index:
+    """Exact search while it is fast enough; a graph index (optionally 8-bit) beyond."""
+    dim = vectors.shape[1]
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+    elif kind == "hnsw-sq8":
+        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.train(vectors)
+    else:
+        raise IndexProblem(f"unknown index type {kind!r} (use auto, flat, hnsw or hnsw-sq8)")
+    index.add(vectors)
+    return index
+
+
+def duplicate_groups(passages: list[Passage], vectors: np.ndarray, index: faiss.Index) -> np.ndarray:
+    """Union near-identical passages (a caption two outlets both ran, a repeated one)."""
+    parent = np.arange(len(passages))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if len(passages) > 1:
+        scores, neighbours = index.search(vectors, min(8, len(passages)))
+        for i, (row_scores, row_ids) in enumerate(zip(scores, neighbours)):
+            for score, j in zip(row_scores, row_ids):
+                if j > i and score >= DUPLICATE_COSINE and _same_words(passages[i].text, passages[j].text):
+                    parent[root(int(j))] = root(i)
+    return np.array([root(i) for i in range(len(passages))], dtype=np.int64)
+
+
+def _same_words(a: str, b: str) -> bool:
+    from qa_bot.chunking import _key
+
+    wa, wb = set(_key(a).split()), set(_key(b).split())
+    return len(wa & wb) / max(1, len(wa | wb)) >= 0.6
+
+
+def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Vectors of an earlier build with the same model, by passage text: unchanged
+    documents are not embedded again."""
+    try:
+        meta = json.loads((previous / META).read_text())
+        if meta.get("model") != model or meta.get("format") != FORMAT_VERSION:
+            return {}
+        passages = [Passage.from_dict(json.loads(line)) for line in (previous / "passages.jsonl").open()]
+        vectors = np.load(previous / "vectors.npy")
+        sentences = np.load(previous / "sentence_vectors.npy")
+        offsets = np.load(previous / "sentence_offsets.npy")
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {
+        p.text: (vectors[i], sentences[offsets[i] : offsets[i + 1]])
+        for i, p in enumerate(passages)
+        if offsets[i + 1] - offsets[i] == len(p.sentences)
+    }
+
+
+def embed_all(
+    passages: list[Passage], embedder: Embedder, cache: dict[str, tuple[np.ndarray, np.ndarray]], progress: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    todo = [p for p in passages if p.text not in cache or len(cache[p.text][1]) != len(p.sentences)]
+    if todo:
+        vecs, sent_vecs = embedder.encode_passages([p.text for p in todo], [p.sentences for p in todo], progress=progress)
+        start = 0
+        for p, vec in zip(todo, vecs):
+            cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)])
+            start += len(p.sentences)
+    dim = embedder.dimension
+    vectors = np.array([cache[p.text][0] for p in passages], dtype=np.float32).reshape(-1, dim)
+    sentence_rows = [cache[p.text][1] for p in passages]
+    sentences = np.concatenate(sentence_rows).astype(np.float32) if sentence_rows else np.zeros((0, dim), np.float32)
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in sentence_rows])]).astype(np.int64)
+    return vectors, sentences, offsets, len(todo)
+
+
+def build_index(
+    corpus_dir: Path,
+    out_dir: Path,
+    embedder: Embedder,
+    index_type: str = "auto",
+    flat_max: int = 50_000,
+    progress: bool = False,
+    say: Callable[[str], None] = lambda _: None,
+) -> BuildReport:
+    """Read, embed and write the whole index; `out_dir` is replaced only on success."""
+    started = time.perf_counter()
+    documents, passages = read_passages(corpus_dir)
+    say(f"Read {len(documents)} documents into {len(passages)} passages.")
+    cache = _reusable(out_dir, embedder.name) if out_dir.exists() else {}
+    vectors, sentence_vectors, offsets, embedded = embed_all(passages, embedder, cache, progress)
+    kind = choose_index_type(len(passages), index_type, flat_max)
+    dense = make_faiss(vectors, kind)
+    groups = duplicate_groups(passages, vectors, dense)
+    meta = {
+        "format": FORMAT_VERSION,
+        "model": embedder.name,
+        "dimension": embedder.dimension,
+        "passages": len(passages),
+        "sentences": int(len(sentence_vectors)),
+        "index_type": kind,
+        "hashes": corpus_hashes(corpus_dir, documents),
+        "documents": [doc.__dict__ | {"authors": list(doc.authors)} for doc in documents],
+        "versions": library_versions(),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    texts = [p.text for p in passages]
+    write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, dense, groups, texts))
+    counts = [(doc.file, sum(p.document == doc.file for p in passages)) for doc in documents]
+    return BuildReport(out_dir, counts, len(passages), embedded, time.perf_counter() - started, kind)
+
+
+def _write(tmp: Path, meta: dict, passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
+           offsets: np.ndarray, dense: faiss.Index, groups: np.ndarray, texts: list[str]) -> None:
+    with (tmp / "passages.jsonl").open("w", encoding="utf-8") as handle:
+        for p in passages:
+            handle.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    np.save(tmp / "vectors.npy", vectors)
+    np.save(tmp / "sentence_vectors.npy", sentence_vectors)
+    np.save(tmp / "sentence_offsets.npy", offsets)
+    np.save(tmp / "groups.npy", groups)
+    faiss.write_index(dense, str(tmp / "dense.faiss"))
+    KeywordIndex.build(texts).save(tmp / "bm25")
+    Vocabulary.build(texts).save(tmp / "vocabulary.json")
+    # The manifest goes last: an index folder without one is incomplete by definition.
+    (tmp / META).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def write_atomically(target: Path, fill: Callable[[Path], None]) -> None:
+    """Fill a fresh sibling folder, then swap it in with renames (atomic on one filesystem)."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        fill(tmp)
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def read_meta(directory: Path) -> dict[str, Any]:
+    path = directory / META
+    if not directory.is_dir():
+        raise IndexProblem(f"no index at {directory}: run `qa-bot index` to build it")
+    if not path.is_file():
+        raise IndexProblem(f"the index at {directory} is incomplete (no {META}): run `qa-bot index` to rebuild it")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise IndexProblem(f"the index manifest {path} is corrupt: run `qa-bot index` to rebuild it") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+        raise IndexProblem(f"the index at {directory} has an old or unknown format: run `qa-bot index` to rebuild it")
+    return meta
+
+
+def load_index(directory: Path, model: str | None = None, dimension: int | None = None,
+               corpus_dir: Path | None = None, mmap: bool = True) -> IndexData:
+    """Load and verify; every problem becomes an `IndexProblem` naming the fix."""
+    meta = read_meta(directory)
+    if model is not None and meta.get("model") != model:
+        raise IndexProblem(
+            f"the index was built with model {meta.get('model')!r}, not {model!r}: run `qa-bot index` to rebuild it"
+        )
+    if dimension is not None and meta.get("dimension") != dimension:
+        raise IndexProblem(f"the index has dimension {meta.get('dimension')}, the model {dimension}: run `qa-bot index`")
+    if corpus_dir is not None:
+        reason = staleness(meta, corpus_dir)
+        if reason:
+            raise IndexProblem(f"the index is out of date: {reason}: run `qa-bot index` to rebuild it")
+    try:
+        return _read(directory, meta, mmap)
+    except IndexProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any unreadable part means the same fix
+        raise IndexProblem(
+            f"the index at {directory} is corrupt ({type(exc).__name__}): run `qa-bot index` to rebuild it"
+        ) from None
+
+
+def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
+    mode = "r" if mmap else None
+    passages = [Passage.from_dict(json.loads(line)) for line in (directory / "passages.jsonl").open(encoding="utf-8")]
+    vectors = np.load(directory / "vectors.npy", mmap_mode=mode)
+    sentence_vectors = np.load(directory / "sentence_vectors.npy", mmap_mode=mode)
+    offsets = np.load(directory / "sentence_offsets.npy")
+    groups = np.load(directory / "groups.npy")
+    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap and meta.get("index_type") == "flat" else 0
+    dense = faiss.read_index(str(directory / "dense.faiss"), flags)
+    sizes = {len(passages), len(vectors), dense.ntotal, len(groups), len(offsets) - 1, meta.get("passages")}
+    if len(sizes) != 1 or len(sentence_vectors) != offsets[-1]:
+        raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`")
+    documents = [Document(**(d | {"authors": tuple(d.get("authors", []))})) for d in meta.get("documents", [])]
+    return IndexData(
+        directory=directory,
+        meta=meta,
+        documents=documents,
+        passages=passages,
+        vectors=vectors,
+        sentence_vectors=sentence_vectors,
+        sentence_offsets=offsets,
+        dense=dense,
+        keyword=KeywordIndex.load(directory / "bm25", mmap=mmap),
+        vocabulary=Vocabulary.load(directory / "vocabulary.json"),
+        groups=groups,
+    )

@@ -1,0 +1,118 @@
+"""Read a question the way a person means it: chat spelling, outlets, dates.
+
+The retriever then sees a cleaned question ("alepo wat happend b4" → "aleppo what
+happened before"), the outlets it names ("per the NYT"), and the days it asks about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa_bot.dates import month_days
+from qa_bot.lexical import Speller, Vocabulary, tokenize, words
+
+# Common chat abbreviations; general English, not tied to any corpus.
+CHAT = {
+    "r": "are", "u": "you", "ur": "your", "y": "why", "wat": "what", "wut": "what", "wht": "what",
+    "b4": "before", "bc": "because", "cuz": "because", "coz": "because", "bldg": "building",
+    "bldgs": "buildings", "govt": "government", "gov": "government", "gvt": "government",
+    "ppl": "people", "abt": "about", "w": "with", "w/": "with", "wo": "without", "thru": "through",
+    "tho": "though", "pls": "please", "plz": "please", "msg": "message", "dept": "department",
+    "intl": "international", "natl": "national", "pres": "president",
+    "yr": "year", "yrs": "years", "hrs": "hours", "hr": "hour", "ppls": "people",
+    "wen": "when", "wer": "were", "whr": "where", "hw": "how", "sum1": "someone", "ne1": "anyone",
+    "2day": "today", "2nite": "tonight", "gr8": "great", "nbr": "number", "num": "number",
+    "info": "information", "rep": "reporter", "reps": "reporters",
+}
+# Widespread nicknames of outlets; used only for outlets present in the corpus.
+NICKNAMES = {
+    "nyt": "The New York Times", "nytimes": "The New York Times", "ny times": "The New York Times",
+    "wapo": "The Washington Post", "wp": "The Washington Post", "wash post": "The Washington Post",
+    "mee": "Middle East Eye", "nbc": "NBC News", "bbc": "BBC News", "ap": "Associated Press",
+    "globe": "The Boston Globe", "bostonglobe": "The Boston Globe", "wsj": "The Wall Street Journal",
+}
+QUESTION_WORDS = {
+    "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "did", "does", "do", "is", "are",
+    "was", "were", "according", "say", "said", "tell", "me", "please",
+}
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # cleaned and corrected: what is embedded and keyword-searched
+    tokens: list[str]  # stemmed keyword tokens
+    content_words: list[str]  # corrected content words, unstemmed
+    unknown: list[str]  # content words the corpus never uses, even after correction
+    outlets: set[str] = field(default_factory=set)
+    month_days: set[tuple[int, int]] = field(default_factory=set)
+
+
+class QueryParser:
+    def __init__(self, vocabulary: Vocabulary, outlets: list[str]) -> None:
+        self.vocabulary = vocabulary
+        self.speller = Speller(vocabulary)
+        self.aliases = outlet_aliases(outlets)
+
+    def parse(self, question: str) -> Query:
+        text = " ".join(question.split())
+        outlets, text_wo_outlets = self._outlets(text)
+        corrected = self._correct(text_wo_outlets)
+        content = [w for w in words(corrected) if w not in QUESTION_WORDS and tokenize([w])[0]]
+        return Query(
+            raw=question,
+            text=corrected,
+            tokens=tokenize([corrected])[0],
+            content_words=content,
+            unknown=[w for w in content if w not in self.vocabulary],
+            outlets=outlets,
+            month_days=month_days(text),
+        )
+
+    def _correct(self, text: str) -> str:
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lower = word.lower()
+            if lower in CHAT:
+                return CHAT[lower]
+            fixed = self.speller.correct(lower)
+            return word if fixed == lower else fixed
+
+        return re.sub(r"[A-Za-z][A-Za-z0-9']*", fix, text)
+
+    def _outlets(self, text: str) -> tuple[set[str], str]:
+        """Outlets the question names, and the question without those names."""
+        found: set[str] = set()
+        for alias, outlet in self.aliases:
+            pattern = rf"(?<![\w]){re.escape(alias)}(?![\w])"
+            # Full names and nicknames match in any case; a bare "Times" only capitalised.
+            flags = 0 if alias[0].isupper() else re.IGNORECASE
+            if re.search(pattern, text, flags):
+                found.add(outlet)
+                text = re.sub(rf"(?:according to |per |in |by |from )?(?:the )?{pattern}(?:'s|’s)?", " ", text, flags=flags)
+        return found, " ".join(text.split())
+
+
+def outlet_aliases(outlets: list[str]) -> list[tuple[str, str]]:
+    """Ways a question may name each outlet: full name, without "The", nickname, last word.
+
+    The bare last word ("the Times", "the Post") counts only when capitalised and
+    when a single outlet ends with it. Longest aliases are tried first.
+    """
+    aliases: dict[str, str] = {}
+    last_words: dict[str, list[str]] = {}
+    for outlet in outlets:
+        bare = re.sub(r"^the\s+", "", outlet, flags=re.IGNORECASE)
+        aliases[outlet.lower()] = outlet
+        aliases[bare.lower()] = outlet
+        last = bare.split()[-1]
+        if len(bare.split()) > 1 and last.lower() not in ("news", "eye", "daily", "wire"):
+            last_words.setdefault(last, []).append(outlet)
+    for nickname, outlet in NICKNAMES.items():
+        if outlet in outlets:
+            aliases[nickname] = outlet
+    for last, owners in last_words.items():
+        if len(owners) == 1:
+            aliases[last] = owners[0]
+    return sorted(aliases.items(), key=lambda item: -len(item[0]))

@@ -1,0 +1,274 @@
+"""Hybrid retrieval: dense and keyword scores fused, then one result per fact.
+
+Dense search understands paraphrase; BM25 finds names, figures and quotes. Each
+alone misses what the other finds, so both score every candidate and a weighted
+sum ranks them. Dates and outlets the question names lift matching passages;
+explicit filters remove the rest before ranking. Near-identical passages (one
+caption in two galleries) collapse into one result that lists every outlet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import faiss
+import numpy as np
+
+from qa_bot.index import IndexData
+from qa_bot.lexical import tokenize, words
+from qa_bot.models import Hit, Passage
+from qa_bot.query import Query, QueryParser
+
+CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Fusion weights (tuned on the dev questions with `qa-bot eval`)."""
+
+    dense: float = 1.0
+    sentence: float = 0.5  # share of the best sentence in the dense score
+    keyword: float = 0.6
+    date: float = 0.15
+    outlet: float = 0.15
+    per_document: int = 2  # at most this many of the top 5 from one document
+
+
+@dataclass(frozen=True)
+class Filters:
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def active(self) -> bool:
+        return any((self.outlet, self.since, self.until))
+
+
+@dataclass
+class Signals:
+    """What the abstention model looks at for one question."""
+
+    dense_top: float = 0.0
+    keyword_top: float = 0.0  # BM25 of the top result / the query's best possible BM25
+    coverage_top: float = 0.0  # share of the question's content words in the top result
+    unknown: float = 0.0  # share of content words the corpus never uses
+    unknown_names: int = 0  # capitalised words / numbers the corpus never uses
+    fused_top: float = 0.0
+    agreement: float = 0.0  # 1 when dense and keyword agree on the top passage
+
+    def vector(self) -> list[float]:
+        return [self.dense_top, self.keyword_top, self.coverage_top, self.unknown,
+                float(self.unknown_names), self.fused_top, self.agreement]
+
+
+@dataclass
+class Ranked:
+    hits: list[Hit]
+    signals: Signals
+    query: Query
+    dense_order: list[int] = field(default_factory=list)
+    keyword_order: list[int] = field(default_factory=list)
+
+
+class Retriever:
+    def __init__(self, index: IndexData, weights: Weights = Weights()) -> None:
+        self.index = index
+        self.weights = weights
+        self.passages = index.passages
+        outlets = sorted({p.outlet for p in self.passages})
+        self.parser = QueryParser(index.vocabulary, outlets)
+        self.outlet_of = np.array([p.outlet.casefold() for p in self.passages], dtype=object)
+        self.published = np.array([p.published or "" for p in self.passages], dtype=object)
+        self.documents = np.array([p.document for p in self.passages], dtype=object)
+        self.month_days = [
+            {(int(d[5:7]), int(d[8:10])) for d in p.dates + ([p.published] if p.published else [])}
+            for p in self.passages
+        ]
+        self._idf_cache: dict[str, float] = {}
+
+    # --- candidate generation ---------------------------------------------------------
+
+    def allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active():
+            return None
+        mask = np.ones(len(self.passages), dtype=bool)
+        if filters.outlet:
+            wanted = filters.outlet.casefold()
+            mask &= np.array([wanted in o for o in self.outlet_of])
+        if filters.since:
+            mask &= np.array([bool(p) and p >= filters.since for p in self.published])
+        if filters.until:
+            mask &= np.array([bool(p) and p <= filters.until for p in self.published])
+        return mask
+
+    def dense_candidates(self, qvec: np.ndarray, mask: np.ndarray | None, n: int) -> np.ndarray:
+        params = None
+        if mask is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64)))
+        _, ids = self.index.dense.search(qvec.reshape(1, -1), n, params=params)
+        return ids[0][ids[0] >= 0]
+
+    # --- scoring ------------------------------------------------------------------------
+
+    def rank(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> Ranked:
+        mask = self.allowed(filters)
+        total = len(self.passages)
+        n = min(CANDIDATES, total)
+        keyword_all = self.index.keyword.scores(query.tokens, total)
+        if mask is not None:
+            keyword_all = np.where(mask, keyword_all, 0.0)
+        keyword_ids = np.argsort(-keyword_all)[:n]
+        keyword_ids = keyword_ids[keyword_all[keyword_ids] > 0]
+        dense_ids = self.dense_candidates(qvec, mask, n)
+        candidates = np.unique(np.concatenate([dense_ids, keyword_ids])).astype(np.int64)
+        if len(candidates) == 0:
+            return Ranked([], Signals(), query)
+        dense = self._dense_scores(candidates, qvec)
+        best_possible = self._best_possible_bm25(query.tokens)
+        keyword = keyword_all[candidates] / best_possible if best_possible > 0 else np.zeros(len(candidates))
+        fused = self.weights.dense * dense + self.weights.keyword * keyword + self._boosts(candidates, query)
+        order = np.argsort(-fused)
+        hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
+        for hit in hits:
+            hit.highlight = self.highlight(hit.passage, query, qvec)
+        signals = self._signals(query, candidates, dense, keyword, fused, order, hits)
+        return Ranked(
+            hits, signals, query,
+            dense_order=[int(i) for i in candidates[np.argsort(-dense)]],
+            keyword_order=[int(i) for i in keyword_ids],
+        )
+
+    def _dense_scores(self, candidates: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Blend of whole-passage and best-sentence similarity."""
+        passage = self.index.vectors[candidates] @ qvec
+        offsets = self.index.sentence_offsets
+        best_sentence = np.array([
+            float(np.max(self.index.sentence_vectors[offsets[c] : offsets[c + 1]] @ qvec)) if offsets[c + 1] > offsets[c] else p
+            for c, p in zip(candidates, passage)
+        ])
+        share = self.weights.sentence
+        return (1 - share) * passage + share * best_sentence
+
+    def _best_possible_bm25(self, tokens: list[str]) -> float:
+        """The BM25 score a passage containing every query term once would get: a
+        query-independent scale, so keyword scores mean the same across questions."""
+        total = 0.0
+        for token in set(tokens):
+            if token not in self._idf_cache:
+                self._idf_cache[token] = float(np.max(self.index.keyword.scores([token], len(self.passages)), initial=0.0))
+            total += self._idf_cache[token]
+        return total
+
+    def _boosts(self, candidates: np.ndarray, query: Query) -> np.ndarray:
+        boost = np.zeros(len(candidates))
+        if query.month_days:
+            boost += self.weights.date * np.array([bool(self.month_days[c] & query.month_days) for c in candidates])
+        if query.outlets:
+            wanted = {o.casefold() for o in query.outlets}
+            boost += self.weights.outlet * np.array([self.outlet_of[c] in wanted for c in candidates])
+        return boost
+
+    # --- one result per fact, a few documents ----------------------------------------
+
+    def _collapse(self, ranked: list[int], scores: np.ndarray, k: int) -> list[Hit]:
+        """Merge duplicates into the best-ranked copy; at most `per_document` of the top 5
+        from one document while other relevant results remain."""
+        by_group: dict[int, Hit] = {}
+        unique: list[Hit] = []
+        for pid, score in zip(ranked, scores):
+            group = int(self.index.groups[pid])
+            if group in by_group:
+                rep = by_group[group]
+                if self.passages[pid].document not in {rep.passage.document, *(p.document for p in rep.also_in)}:
+                    rep.also_in.append(self.passages[pid])
+                continue
+            hit = Hit(self.passages[pid], float(score))
+            by_group[group] = hit
+            unique.append(hit)
+        self._add_other_copies(unique)
+        return diversify(unique, k, self.weights.per_document)
+
+    def _add_other_copies(self, hits: list[Hit]) -> None:
+        """Copies outside the candidate list still belong in `also_in`."""
+        groups = self.index.groups
+        for hit in hits[:20]:
+            members = np.flatnonzero(groups == groups[hit.passage.id])
+            known = {hit.passage.document, *(p.document for p in hit.also_in)}
+            for pid in members:
+                other = self.passages[int(pid)]
+                if other.document not in known:
+                    hit.also_in.append(other)
+                    known.add(other.document)
+
+    # --- highlight ----------------------------------------------------------------------
+
+    def highlight(self, passage: Passage, query: Query, qvec: np.ndarray) -> tuple[int, int] | None:
+        """The sentence that best answers: meaning and shared rare words both count."""
+        spans = passage.sentences
+        if not spans:
+            return None
+        offsets = self.index.sentence_offsets
+        vectors = self.index.sentence_vectors[offsets[passage.id] : offsets[passage.id + 1]]
+        semantic = vectors @ qvec if len(vectors) == len(spans) else np.zeros(len(spans))
+        wanted = set(query.tokens)
+        overlap = np.array([
+            len(wanted & set(tokenize([passage.text[a:b]])[0])) / max(1, len(wanted)) for a, b in spans
+        ])
+        best = int(np.argmax(semantic + 0.5 * overlap))
+        start, end = spans[best]
+        trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", passage.text[start:end])
+        return (start, start + len(trimmed)) if trimmed else (start, end)
+
+    # --- abstention signals ----------------------------------------------------------
+
+    def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
+                 fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
+        top = hits[0].passage if hits else None
+        content = query.content_words
+        covered = set(words(top.text)) | {w for p in (hits[0].also_in if hits else []) for w in words(p.text)} if top else set()
+        names = [w for w in re.findall(r"\b(?:[A-Z][a-z]+|\d{3,})\b", query.raw[1:]) if w.lower() in query.unknown]
+        return Signals(
+            dense_top=float(dense.max()),
+            keyword_top=float(keyword.max()) if len(keyword) else 0.0,
+            coverage_top=sum(w in covered for w in content) / len(content) if content else 0.0,
+            unknown=len(query.unknown) / len(content) if content else 1.0,
+            unknown_names=len(names),
+            fused_top=float(fused[order[0]]),
+            agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
+        )
+
+
+def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor: float = 0.5) -> list[Hit]:
+    """Greedy pick: in the first `window` places, a document's third result waits while
+    a result from another document scores at least `floor` × the best."""
+    if not hits:
+        return []
+    best = hits[0].score
+    chosen: list[Hit] = []
+    waiting: list[Hit] = []
+    counts: dict[str, int] = {}
+    for hit in hits:
+        if len(chosen) >= k:
+            break
+        doc = hit.passage.document
+        if len(chosen) < window and counts.get(doc, 0) >= per_document:
+            waiting.append(hit)
+            continue
+        if len(chosen) < window and hit.score < floor * best and waiting:
+            break
+        chosen.append(hit)
+        counts[doc] = counts.get(doc, 0) + 1
+    for hit in waiting + [h for h in hits if h not in chosen and h not in waiting]:
+        if len(chosen) >= k:
+            break
+        if hit not in chosen:
+            chosen.append(hit)
+    return chosen[:k]
+
+
+def parse_iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    return dt.date.fromisoformat(value).isoformat()

@@ -1,0 +1,81 @@
+"""One typed settings object, read once from the environment (and `.env`) and passed down.
+
+Nothing else in the package reads the environment: tests and the CLI build a
+`Settings` and hand it to what needs it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("embeddings")
+    model: str = DEFAULT_MODEL
+    top_k: int = 5
+    # Index type: "auto" picks exact search for small corpora, HNSW above `flat_max`.
+    index_type: str = "auto"
+    flat_max: int = 50_000
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
+    allowed_chats: frozenset[int] = frozenset()
+    admins: frozenset[int] = frozenset()
+    rate_limit_per_minute: int = 20
+    page_size: int = 3
+    max_results: int = 12
+    feedback_db: Path | None = None
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env"), **overrides: object
+    ) -> Settings:
+        """Environment wins over `.env`, explicit overrides (CLI flags) win over both."""
+        values: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        values.update(os.environ if env is None else env)
+        settings = cls(
+            corpus_dir=Path(values.get("QA_BOT_CORPUS", "corpus")),
+            index_dir=Path(values.get("QA_BOT_INDEX", "embeddings")),
+            model=values.get("QA_BOT_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL,
+            top_k=_int(values, "QA_BOT_TOP_K", 5),
+            index_type=values.get("QA_BOT_INDEX_TYPE", "auto"),
+            telegram_token=values.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_api_base_url=values.get("TELEGRAM_API_BASE_URL") or None,
+            allowed_chats=_ids(values, "QA_BOT_ALLOWED_CHATS"),
+            admins=_ids(values, "QA_BOT_ADMINS"),
+            rate_limit_per_minute=_int(values, "QA_BOT_RATE_LIMIT", 20),
+            feedback_db=Path(values["QA_BOT_FEEDBACK_DB"]) if values.get("QA_BOT_FEEDBACK_DB") else None,
+        )
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _int(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _ids(values: Mapping[str, str], name: str) -> frozenset[int]:
+    raw = values.get(name, "")
+    try:
+        return frozenset(int(part) for part in raw.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise SettingsError(f"{name} must be comma-separated numeric chat ids, got {raw!r}") from None

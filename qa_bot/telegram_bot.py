@@ -1,0 +1,772 @@
+"""The Telegram transport: `qa-bot serve` on python-telegram-bot v22 (asyncio, long polling).
+
+Everything a user reads is rendered by `qa_bot.render`; this module decides when to
+answer, asks the answering core (off the event loop), and makes sure the reply arrives.
+
+Who gets answered, and how:
+
+- Private chats: every text message is a question. Groups: only when addressed —
+  `/ask question`, a message that mentions @botname (the mention is stripped), or a
+  reply to one of the bot's messages. Other group chatter is ignored.
+- Edited messages are answered as new questions (in groups only when addressed): a
+  user who fixes a typo wants the answer to the corrected question; the earlier
+  answer stays where it is. Channel posts are ignored.
+- Stickers, photos and other non-text messages in a private chat get a polite "text
+  questions only"; an unknown command a short hint; empty or whitespace questions
+  the how-to-ask text. Commands ignore arguments they do not take.
+- `QA_BOT_ALLOWED_CHATS`, when set, is enforced for messages, button presses and
+  inline queries (for inline queries the user's id is the chat id); others get one
+  polite refusal per chat. Admins (`QA_BOT_ADMINS`) are always allowed.
+- Each user may ask `settings.rate_limit_per_minute` questions a minute (admins are
+  exempt); past that they get one polite "please wait" per minute.
+
+Replies are HTML with every piece of corpus or user text escaped. When Telegram
+still rejects the markup ("can't parse entities") the same text is resent plain.
+Results come `settings.page_size` at a time with a "More results" button; the
+button's data is `more:<key>:<start>` and the key points into a bounded per-chat
+cache of answers, so after a restart an old button politely says to ask again.
+Flood limits (429 RetryAfter) are honoured by python-telegram-bot's AIORateLimiter.
+Any unexpected error is logged and the user gets a short apology, never a traceback.
+
+The token never reaches the output: httpx (which logs request URLs, which carry the
+token) is silenced below WARNING, and a filter on the root log handlers redacts the
+token from every record as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import secrets
+import signal
+import sys
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from qa_bot import render
+from qa_bot.models import Answer, Coverage, Document, Hit
+from qa_bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# --- what the bot says -------------------------------------------------------------
+
+APOLOGY = "Sorry — something went wrong on my side. Please try again in a moment."
+EXPIRED = "That answer has expired — please ask again."
+ALREADY_SHOWN = "Those results are already shown above."
+TEXT_ONLY = "I answer text questions only — please type your question."
+NOT_ALLOWED = "Sorry, this bot is private: it only answers in the chats it was set up for."
+UNKNOWN_COMMAND = "I don't know that command. Try /help — or just type your question."
+EMPTY_QUESTION = "Please type a question.\n\n" + render.HOW_TO_ASK
+ASK_USAGE = "Usage: /ask followed by your question.\n\n" + render.HOW_TO_ASK
+RELOAD_NOT_YET = "Reloading the index from Telegram is not available yet: restart `qa-bot serve` instead."
+ADMINS_ONLY = "That command is for the bot's admins."
+RATE_LIMITED = "You're asking faster than I can keep up — please wait about {seconds} s and ask again."
+INLINE_HINT = "Type a question about the news coverage"
+INLINE_NONE = "No answer in my coverage — tap for help"
+
+COMMANDS = (
+    ("start", "What I cover and how to ask"),
+    ("help", "How to ask: in private, in groups and inline"),
+    ("sources", "The articles I answer from"),
+    ("ask", "Ask a question (in groups: /ask your question)"),
+)
+
+MORE_PREFIX = "more"
+INLINE_RESULTS = 5
+CACHE_PER_CHAT = 50
+CACHE_TOTAL = 1000
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_MESSAGES = filters.UpdateType.MESSAGES  # new and edited messages; never channel posts
+
+
+class AnswererLike(Protocol):
+    def ask(self, question: str, k: int | None = None) -> Answer: ...
+    def coverage(self) -> Coverage: ...
+    def documents(self) -> list[Document]: ...
+
+
+# --- pure helpers (unit-tested) ------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\ufeff]")
+
+
+def clean_question(text: str | None) -> str:
+    """Control and zero-width characters out, whitespace collapsed; '' when nothing is left."""
+    if not text:
+        return ""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _mention_pattern(username: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w@])@{re.escape(username)}(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+def mentions(text: str, username: str | None) -> bool:
+    return bool(username) and bool(_mention_pattern(username).search(text))  # type: ignore[arg-type]
+
+
+def strip_mention(text: str, username: str | None) -> str:
+    if username:
+        text = _mention_pattern(username).sub(" ", text)
+    return clean_question(text)
+
+
+def addressed_question(message: Message, username: str | None, bot_id: int | None) -> str | None:
+    """The question in `message` if it is meant for the bot, else None (group chatter)."""
+    text = message.text or ""
+    if message.via_bot is not None and bot_id is not None and message.via_bot.id == bot_id:
+        return None  # a quote the user sent through our inline mode, not a question
+    if message.chat.type == ChatType.PRIVATE:
+        return strip_mention(text, username)
+    reply = message.reply_to_message
+    replied_to_bot = bool(reply and reply.from_user and bot_id is not None and reply.from_user.id == bot_id)
+    if replied_to_bot or mentions(text, username):
+        return strip_mention(text, username)
+    return None
+
+
+def command_text(message: Message) -> str:
+    """What follows the leading /command (or /command@bot) of a message."""
+    text = message.text or ""
+    entity = message.entities[0] if message.entities else None
+    if entity is not None and entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+        # Commands are ASCII, so the entity's UTF-16 length is also the Python length.
+        return text[entity.length :]
+    return text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+
+
+def command_target(message: Message) -> str | None:
+    """The @botname a command is addressed to ('/cmd@name'), lower-cased, or None."""
+    first = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    return first.partition("@")[2].lower() or None
+
+
+def html_to_plain(text: str) -> str:
+    """The same message without markup: links keep their address, entities are decoded."""
+    with_links = re.sub(r'<a href="([^"]*)">(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", text, flags=re.S)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", with_links))
+    if render.utf16_len(plain) > render.TELEGRAM_LIMIT:
+        plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return plain
+
+
+def more_button(key: str, start: int, total: int, page: int) -> InlineKeyboardMarkup:
+    end = min(start + page, total)
+    label = f"More results ({start + 1}–{end} of {total})" if end > start + 1 else f"More results ({end} of {total})"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"{MORE_PREFIX}:{key}:{start}")]])
+
+
+def parse_more(data: str | None) -> tuple[str, int] | None:
+    parts = (data or "").split(":")
+    if len(parts) != 3 or parts[0] != MORE_PREFIX or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2])
+
+
+@dataclass
+class CachedAnswer:
+    question: str
+    answer: Answer
+    shown: int  # how many results have been sent so far
+
+
+class AnswerCache:
+    """Answers kept for their More buttons: LRU, at most `per_chat` a chat and `total` overall."""
+
+    def __init__(self, per_chat: int = CACHE_PER_CHAT, total: int = CACHE_TOTAL) -> None:
+        self.per_chat = per_chat
+        self.total = total
+        self._entries: OrderedDict[tuple[int, str], CachedAnswer] = OrderedDict()
+        self._counts: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, chat_id: int, question: str, answer: Answer, shown: int) -> str:
+        key = secrets.token_urlsafe(6)  # 8 characters from [A-Za-z0-9_-]: never ':'
+        while (chat_id, key) in self._entries:
+            key = secrets.token_urlsafe(6)
+        self._entries[(chat_id, key)] = CachedAnswer(question, answer, shown)
+        self._counts[chat_id] = self._counts.get(chat_id, 0) + 1
+        if self._counts[chat_id] > self.per_chat:
+            oldest = next(k for k in self._entries if k[0] == chat_id)
+            self._drop(oldest)
+        while len(self._entries) > self.total:
+            self._drop(next(iter(self._entries)))
+        return key
+
+    def get(self, chat_id: int, key: str) -> CachedAnswer | None:
+        entry = self._entries.get((chat_id, key))
+        if entry is not None:
+            self._entries.move_to_end((chat_id, key))
+        return entry
+
+    def chat_size(self, chat_id: int) -> int:
+        return self._counts.get(chat_id, 0)
+
+    def _drop(self, full_key: tuple[int, str]) -> None:
+        del self._entries[full_key]
+        chat_id = full_key[0]
+        self._counts[chat_id] -= 1
+        if not self._counts[chat_id]:
+            del self._counts[chat_id]
+
+
+@dataclass
+class Admission:
+    allowed: bool
+    warn: bool = False  # refused, and the user has not been told yet in this window
+    wait: float = 0.0
+
+
+class RateLimiter:
+    """A sliding one-minute window of questions per user; one warning per refused stretch."""
+
+    def __init__(self, per_minute: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self.clock = clock
+        self._events: dict[int, deque[float]] = {}
+        self._warned_until: dict[int, float] = {}
+
+    def admit(self, user_id: int) -> Admission:
+        if self.per_minute <= 0:
+            return Admission(True)
+        now = self.clock()
+        events = self._events.setdefault(user_id, deque())
+        while events and now - events[0] >= self.window:
+            events.popleft()
+        if len(events) < self.per_minute:
+            events.append(now)
+            if len(self._events) > 10_000:
+                self._prune(now)
+            return Admission(True)
+        free_at = events[0] + self.window
+        warn = self._warned_until.get(user_id, 0.0) <= now
+        if warn:
+            self._warned_until[user_id] = free_at
+        return Admission(False, warn, max(free_at - now, 0.0))
+
+    def _prune(self, now: float) -> None:
+        for user_id in [u for u, ev in self._events.items() if not ev or now - ev[-1] >= self.window]:
+            del self._events[user_id]
+            self._warned_until.pop(user_id, None)
+
+
+# --- logging: the token never reaches the output ---------------------------------------
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token (and its URL-encoded and secret parts) in every log record."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        forms = {token, quote(token, safe=""), token.partition(":")[2]}
+        self._secrets = sorted((f for f in forms if len(f) >= 6), key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep what we can, redacted
+            message = f"{record.msg!r} % {record.args!r}"
+        record.msg, record.args = self.redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def configure_logging(token: str | None) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.INFO)  # the bot's own lines (start, stop, outages) even under a quieter root
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+    if token:
+        for handler in root.handlers:
+            if not any(isinstance(f, RedactToken) for f in handler.filters):
+                handler.addFilter(RedactToken(token))
+
+
+# --- the bot -------------------------------------------------------------------------
+
+
+class QABot:
+    """The handlers, with the answerer, the answer cache and the rate limiter they share."""
+
+    def __init__(self, settings: Settings, answerer: AnswererLike) -> None:
+        self.settings = settings
+        self.answerer = answerer
+        self.page = max(1, settings.page_size)
+        self.cache = AnswerCache()
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        # Inline queries arrive as the user types: a more generous budget of their own.
+        self.inline_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
+        self._refused: OrderedDict[int, None] = OrderedDict()
+
+    def register(self, app: Application) -> None:
+        app.add_handler(TypeHandler(Update, self.gate), group=-1)
+        app.add_handler(CommandHandler("start", self.cmd_start))
+        app.add_handler(CommandHandler("help", self.cmd_help))
+        app.add_handler(CommandHandler("sources", self.cmd_sources))
+        app.add_handler(CommandHandler("ask", self.cmd_ask))
+        app.add_handler(CommandHandler("reload", self.cmd_reload))
+        app.add_handler(MessageHandler(_MESSAGES & filters.COMMAND, self.on_unknown_command))
+        app.add_handler(MessageHandler(_MESSAGES & filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(MessageHandler(_MESSAGES & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_not_text))
+        app.add_handler(CallbackQueryHandler(self.on_more, pattern=rf"^{MORE_PREFIX}:"))
+        app.add_handler(CallbackQueryHandler(self.on_stale_button))
+        app.add_handler(InlineQueryHandler(self.on_inline))
+        app.add_error_handler(self.on_error)
+
+    # --- access control ---------------------------------------------------------------
+
+    def allowed(self, chat_id: int | None, user_id: int | None) -> bool:
+        if not self.settings.allowed_chats:
+            return True
+        if user_id is not None and user_id in self.settings.admins:
+            return True
+        return chat_id is not None and chat_id in self.settings.allowed_chats
+
+    async def gate(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Group -1: drop channel posts and updates from chats that are not allowed."""
+        if not isinstance(update, Update):
+            raise ApplicationHandlerStop
+        if update.channel_post or update.edited_channel_post:
+            raise ApplicationHandlerStop
+        user_id = update.effective_user.id if update.effective_user else None
+        if update.inline_query:
+            if not self.allowed(user_id, user_id):
+                log.info("inline query from user %s refused: not in the allowlist", user_id)
+                await update.inline_query.answer([], cache_time=0, is_personal=True)
+                raise ApplicationHandlerStop
+            return
+        if update.callback_query:
+            message = update.callback_query.message
+            chat_id = message.chat.id if message else None
+            if not self.allowed(chat_id, user_id):
+                log.info("button press in chat %s refused: not in the allowlist", chat_id)
+                await update.callback_query.answer(NOT_ALLOWED, show_alert=True)
+                raise ApplicationHandlerStop
+            return
+        chat = update.effective_chat
+        message = update.effective_message
+        if chat is None or message is None:
+            return
+        if self.allowed(chat.id, user_id):
+            return
+        if chat.id not in self._refused and self._is_addressed(message, context):
+            self._refused[chat.id] = None
+            if len(self._refused) > 10_000:
+                self._refused.popitem(last=False)
+            log.info("chat %s refused: not in the allowlist", chat.id)
+            await self._send(context, message, NOT_ALLOWED, html_mode=False)
+        raise ApplicationHandlerStop
+
+    def _is_addressed(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        if message.text and message.text.startswith("/"):
+            target = command_target(message)
+            return target is None or target == (context.bot.username or "").lower()
+        return addressed_question(message, context.bot.username, context.bot.id) is not None
+
+    # --- commands ---------------------------------------------------------------------
+
+    async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        coverage = await asyncio.to_thread(self.answerer.coverage)
+        username = context.bot.username
+        text = "\n\n".join(
+            [
+                "<b>Hello!</b> I answer questions about the news by quoting the articles, "
+                "with the outlet and the date of every quote.",
+                html.escape(render.coverage_text(coverage), quote=False),
+                html.escape(render.HOW_TO_ASK, quote=False),
+                "In a group, write <code>/ask your question</code> or mention "
+                f"@{html.escape(username or 'me', quote=False)}. /sources lists the articles; /help says more.",
+            ]
+        )
+        await self._send(context, update.effective_message, text)
+
+    async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        name = html.escape(context.bot.username or "botname", quote=False)
+        text = "\n\n".join(
+            [
+                "<b>How to ask</b>\n" + html.escape(render.HOW_TO_ASK, quote=False),
+                f"I show {self.page} results at a time; press <i>More results</i> for the next ones. "
+                "Every result is a quote with its outlet, date and a link to the article.",
+                "<b>Private chat</b>: just type your question.\n"
+                f"<b>Groups</b>: <code>/ask your question</code>, mention @{name}, or reply to one of my messages.\n"
+                f"<b>Any chat</b>: type <code>@{name} your question</code> and pick a quote.",
+                "/start — what I cover\n/sources — the articles I answer from\n/help — this message",
+            ]
+        )
+        await self._send(context, update.effective_message, text)
+
+    async def cmd_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        documents = await asyncio.to_thread(self.answerer.documents)
+        if not documents:
+            await self._send(context, update.effective_message, html.escape(render.coverage_text(None), quote=False))
+            return
+        blocks = [f"<b>The {len(documents)} articles I answer from</b>"]
+        for number, doc in enumerate(documents, 1):
+            when = render.human_date(doc.published)
+            if doc.published and doc.date_inferred:
+                when += " (date inferred)"
+            title = html.escape(doc.title, quote=False)
+            if doc.url:
+                title = f'<a href="{html.escape(doc.url, quote=True)}">{title}</a>'
+            line = f"{number}. <b>{html.escape(doc.outlet, quote=False)}</b> — {title}, {html.escape(when, quote=False)}"
+            if doc.authors:
+                line += f" · {html.escape(', '.join(doc.authors), quote=False)}"
+            blocks.append(line)
+        for text in render.pack_messages(blocks):
+            await self._send(context, update.effective_message, text)
+
+    async def cmd_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        question = strip_mention(command_text(message), context.bot.username)
+        if not question:
+            await self._send(context, message, ASK_USAGE, html_mode=False)
+            return
+        await self.answer_question(update, context, question)
+
+    async def cmd_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        is_admin = user is not None and user.id in self.settings.admins
+        await self._send(context, update.effective_message, RELOAD_NOT_YET if is_admin else ADMINS_ONLY, html_mode=False)
+
+    async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        target = command_target(message)
+        ours = (context.bot.username or "").lower()
+        # Commands for other bots are not ours; in groups neither are commands without @name.
+        if target not in (None, ours) or (target is None and message.chat.type != ChatType.PRIVATE):
+            return
+        await self._send(context, message, UNKNOWN_COMMAND, html_mode=False)
+
+    # --- questions --------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        question = addressed_question(update.effective_message, context.bot.username, context.bot.id)
+        if question is None:
+            return
+        await self.answer_question(update, context, question)
+
+    async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message.chat.type == ChatType.PRIVATE:
+            # An empty text is a (blank) question, anything else (sticker, photo ...) is not text.
+            await self._send(context, message, EMPTY_QUESTION if message.text is not None else TEXT_ONLY, html_mode=False)
+
+    async def answer_question(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+        message = update.effective_message
+        question = clean_question(question)
+        if not question:
+            await self._send(context, message, EMPTY_QUESTION, html_mode=False)
+            return
+        user = update.effective_user
+        if user is not None and user.id not in self.settings.admins:
+            admission = self.limiter.admit(user.id)
+            if not admission.allowed:
+                log.info("user %s rate-limited (%.0f s to wait)", user.id, admission.wait)
+                if admission.warn:
+                    seconds = max(1, round(admission.wait))
+                    await self._send(context, message, RATE_LIMITED.format(seconds=seconds), html_mode=False)
+                return
+        await self._typing(context, message)
+        answer = await asyncio.to_thread(self.answerer.ask, question, k=self.settings.max_results)
+        markup = None
+        if len(answer.hits) > self.page:
+            key = self.cache.put(message.chat.id, question, answer, shown=self.page)
+            markup = more_button(key, self.page, len(answer.hits), self.page)
+        await self._send_pages(context, message, render.answer_html(answer, 0, self.page), markup, quote=True)
+
+    async def on_more(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        parsed = parse_more(query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        entry = self.cache.get(message.chat.id, parsed[0]) if parsed and message else None
+        if entry is None or parsed is None or message is None:
+            await query.answer(EXPIRED)
+            return
+        key, start = parsed
+        total = len(entry.answer.hits)
+        if start != entry.shown or start >= total:
+            await query.answer(ALREADY_SHOWN)
+            return
+        entry.shown = min(start + self.page, total)  # before any await: a double press sends once
+        await query.answer()
+        markup = more_button(key, entry.shown, total, self.page) if entry.shown < total else None
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest as exc:  # the message is gone or already has no button: not worth failing for
+            log.debug("could not remove the More button: %s", exc)
+        await self._send_pages(context, message, render.answer_html(entry.answer, start, self.page), markup, quote=False)
+
+    async def on_stale_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.callback_query.answer(EXPIRED)
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.inline_query
+        question = clean_question(query.query)
+        if not question:
+            await query.answer([], cache_time=5, button=InlineQueryResultsButton(INLINE_HINT, start_parameter="help"))
+            return
+        user = query.from_user
+        if user.id not in self.settings.admins and not self.inline_limiter.admit(user.id).allowed:
+            await query.answer([], cache_time=0, is_personal=True)
+            return
+        answer = await asyncio.to_thread(self.answerer.ask, question, k=INLINE_RESULTS)
+        results = [inline_article(hit, n, question) for n, hit in enumerate(answer.hits[:INLINE_RESULTS], 1)]
+        button = None if results else InlineQueryResultsButton(INLINE_NONE, start_parameter="help")
+        await query.answer(results, cache_time=30, button=button)
+
+    # --- errors -----------------------------------------------------------------------
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("error while handling an update: %r", error, exc_info=error)
+        if not isinstance(update, Update) or isinstance(error, Forbidden):
+            return
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(APOLOGY)
+            elif update.effective_message and update.effective_chat and update.effective_chat.type != ChatType.CHANNEL:
+                await self._send(context, update.effective_message, APOLOGY, html_mode=False)
+        except Exception as exc:  # noqa: BLE001 - the apology is best effort
+            log.warning("could not send the apology: %r", exc)
+
+    # --- delivery ---------------------------------------------------------------------
+
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+        try:
+            await context.bot.send_chat_action(
+                message.chat.id, ChatAction.TYPING, message_thread_id=_thread_id(message)
+            )
+        except TelegramError as exc:
+            log.debug("typing action failed: %s", exc)
+
+    async def _send_pages(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        message: Message,
+        texts: Iterable[str],
+        markup: InlineKeyboardMarkup | None,
+        quote: bool,
+    ) -> None:
+        texts = list(texts)
+        for i, text in enumerate(texts):
+            last = i == len(texts) - 1
+            await self._send(context, message, text, markup=markup if last else None, quote=quote and i == 0)
+
+    async def _send(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        message: Message,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        html_mode: bool = True,
+        quote: bool = True,
+    ) -> Message:
+        """Send `text` to the chat of `message` (as a reply in groups); plain-text fallback on bad markup."""
+        kwargs: dict[str, Any] = {
+            "reply_markup": markup,
+            "link_preview_options": _NO_PREVIEW,
+            "message_thread_id": _thread_id(message),
+        }
+        if quote and message.chat.type != ChatType.PRIVATE:
+            kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        if not html_mode:
+            return await context.bot.send_message(message.chat.id, text, **kwargs)
+        try:
+            return await context.bot.send_message(message.chat.id, text, parse_mode=ParseMode.HTML, **kwargs)
+        except BadRequest as exc:
+            if "can't parse entities" not in str(exc).lower():
+                raise
+            log.warning("Telegram rejected the HTML (%s): resending as plain text", exc)
+            return await context.bot.send_message(message.chat.id, html_to_plain(text), **kwargs)
+
+
+def _thread_id(message: Message) -> int | None:
+    return message.message_thread_id if message.is_topic_message else None
+
+
+def inline_article(hit: Hit, number: int, question: str) -> InlineQueryResultArticle:
+    passage = hit.passage
+    block = f"❓ <i>{html.escape(render.shorten(question), quote=False)}</i>\n\n{render.hit_html(hit, number)}"
+    return InlineQueryResultArticle(
+        id=f"{number}-{passage.id}"[:64],
+        title=render.attribution(passage),
+        description=render.shorten(passage.text, 120),
+        input_message_content=InputTextMessageContent(
+            render.pack_messages([block])[0], parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW
+        ),
+    )
+
+
+async def _post_init(app: Application) -> None:
+    try:
+        await app.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+    except TelegramError as exc:  # the bot works without the command menu
+        log.warning("could not register the commands with Telegram: %s", exc)
+
+
+def build_application(settings: Settings, answerer: AnswererLike) -> Application:
+    """The python-telegram-bot Application for `settings`, answering with `answerer`."""
+    if not settings.telegram_token:
+        raise InvalidToken("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(_post_init)
+    )
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url
+        builder = builder.base_url(base)
+        file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base.rstrip("/") + "/file/bot"
+        builder = builder.base_file_url(file_base)
+    app = builder.build()
+    bot = QABot(settings, answerer)
+    bot.register(app)
+    app.bot_data["qa_bot"] = bot
+    return app
+
+
+# --- running ---------------------------------------------------------------------------
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
+
+
+def _polling_error(exc: TelegramError) -> None:
+    # Called by the updater's retry loop, which backs off and tries again by itself.
+    log.warning("Telegram unreachable while polling (%s: %s); retrying", type(exc).__name__, exc)
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+
+
+async def run_application(app: Application, stop: asyncio.Event, poll_timeout: float = 10.0) -> None:
+    """Initialize (retrying while Telegram is unreachable), poll until `stop` is set, shut down.
+
+    Raises InvalidToken when Telegram rejects the token.
+    """
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await app.initialize()
+            break
+        except InvalidToken:
+            raise
+        except NetworkError as exc:  # includes TimedOut
+            log.warning("Telegram unreachable at start-up (%s); retrying in %.0f s", exc, delay)
+            await _wait(stop, delay)
+            delay = min(delay * 2, 30.0)
+    if stop.is_set():
+        return
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.updater.start_polling(
+            timeout=poll_timeout, bootstrap_retries=5, allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
+        )
+        await app.start()
+        log.info("serving as @%s; stop with Ctrl+C or SIGTERM", app.bot.username)
+        await stop.wait()
+        log.info("stopping: finishing the questions in hand")
+    finally:
+        if app.updater and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+
+async def _serve(app: Application) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_application(app, stop)
+
+
+def serve(settings: Settings) -> int:
+    """`qa-bot serve`: 0 after a clean stop (SIGINT/SIGTERM); 2 when it cannot start."""
+    configure_logging(settings.telegram_token)
+    if not settings.telegram_token:
+        print(
+            "qa-bot serve: TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the "
+            "environment or in .env (or try the bot in the terminal with `qa-bot chat`).",
+            file=sys.stderr,
+        )
+        return 2
+    from qa_bot.answer import Answerer
+    from qa_bot.index import IndexProblem
+
+    try:
+        answerer = Answerer.load(settings)
+    except IndexProblem as exc:
+        print(f"qa-bot serve: {exc}", file=sys.stderr)
+        return 2
+    app = build_application(settings, answerer)
+    try:
+        asyncio.run(_serve(app))
+    except InvalidToken:  # its message contains the token: never print it
+        print(
+            "qa-bot serve: Telegram rejected TELEGRAM_BOT_TOKEN: check the token from @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
