@@ -32,7 +32,7 @@ from qa_bot.models import Document, Passage
 
 FORMAT_VERSION = 1
 META = "manifest.json"
-DUPLICATE_COSINE = 0.9
+DUPLICATE_COSINE = 0.7
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -171,7 +171,9 @@ def duplicate_groups(passages: list[Passage], vectors: np.ndarray, index: faiss.
         scores, neighbours = index.search(vectors, min(8, len(passages)))
         for i, (row_scores, row_ids) in enumerate(zip(scores, neighbours)):
             for score, j in zip(row_scores, row_ids):
-                if j > i and score >= DUPLICATE_COSINE and _same_words(passages[i].text, passages[j].text):
+                other = passages[j]
+                if j > i and other.document != passages[i].document and score >= DUPLICATE_COSINE \
+                        and _same_words(passages[i].text, other.text):
                     parent[root(int(j))] = root(i)
     return np.array([root(i) for i in range(len(passages))], dtype=np.int64)
 
@@ -179,8 +181,13 @@ def duplicate_groups(passages: list[Passage], vectors: np.ndarray, index: faiss.
 def _same_words(a: str, b: str) -> bool:
     from qa_bot.chunking import _key
 
-    wa, wb = set(_key(a).split()), set(_key(b).split())
-    return len(wa & wb) / max(1, len(wa | wb)) >= 0.6
+    """Same text, allowing an extra sentence in one copy (a caption another outlet
+    extended) but not a different photo that merely repeats the other's facts."""
+    from rapidfuzz import fuzz
+
+    short, long = sorted((_key(a), _key(b)), key=len)
+    opening = fuzz.ratio(" ".join(short.split()[:12]), " ".join(long.split()[:12]))
+    return opening >= 80 and fuzz.partial_ratio(short, long) >= 88
 
 
 def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:

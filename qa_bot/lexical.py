@@ -98,7 +98,7 @@ class Vocabulary:
 
 
 @lru_cache(maxsize=1)
-def _english() -> dict[str, int]:
+def english_frequencies() -> dict[str, int]:
     """The frequency dictionary that ships with symspellpy: what counts as a real word."""
     import importlib.resources
 
@@ -120,7 +120,7 @@ class Speller:
         for word, count in vocabulary.counts.items():
             if len(word) >= 3 and word.isalpha():
                 self._corpus.create_dictionary_entry(word, count)
-        self._english = _english()
+        self._english = english_frequencies()
 
     def correct(self, word: str) -> str:
         if word in self._vocabulary or not word.isalpha() or len(word) < 4:

@@ -34,8 +34,11 @@ NICKNAMES = {
 }
 QUESTION_WORDS = {
     "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "did", "does", "do", "is", "are",
-    "was", "were", "according", "say", "said", "tell", "me", "please",
+    "was", "were", "according", "say", "said", "tell", "me", "please", "many", "much",
 }
+
+# Question scaffolding carries no topic: it must not pull passages in keyword search.
+QUESTION_TOKENS = {t for toks in tokenize(sorted(QUESTION_WORDS | {"many", "much", "happened", "happen"})) for t in toks}
 
 
 @dataclass
@@ -63,7 +66,7 @@ class QueryParser:
         return Query(
             raw=question,
             text=corrected,
-            tokens=tokenize([corrected])[0],
+            tokens=[t for t in tokenize([corrected])[0] if t not in QUESTION_TOKENS],
             content_words=content,
             unknown=[w for w in content if w not in self.vocabulary],
             outlets=outlets,

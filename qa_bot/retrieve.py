@@ -10,6 +10,7 @@ caption in two galleries) collapse into one result that lists every outlet.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import faiss
 import numpy as np
 
 from qa_bot.index import IndexData
-from qa_bot.lexical import tokenize, words
+from qa_bot.lexical import english_frequencies, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
 from qa_bot.query import Query, QueryParser
 
@@ -33,6 +34,7 @@ class Weights:
     keyword: float = 0.6
     date: float = 0.15
     outlet: float = 0.15
+    neighbour: float = 0.1  # share of the best adjacent passage's score (context)
     per_document: int = 2  # at most this many of the top 5 from one document
 
 
@@ -125,10 +127,14 @@ class Retriever:
         candidates = np.unique(np.concatenate([dense_ids, keyword_ids])).astype(np.int64)
         if len(candidates) == 0:
             return Ranked([], Signals(), query)
-        dense = self._dense_scores(candidates, qvec)
         best_possible = self._best_possible_bm25(query.tokens)
-        keyword = keyword_all[candidates] / best_possible if best_possible > 0 else np.zeros(len(candidates))
-        fused = self.weights.dense * dense + self.weights.keyword * keyword + self._boosts(candidates, query)
+        scale = 1.0 / best_possible if best_possible > 0 else 0.0
+        dense = self._dense_scores(candidates, qvec)
+        keyword = keyword_all[candidates] * scale
+        base = self.weights.dense * dense + self.weights.keyword * keyword
+        if self.weights.neighbour:
+            base = base + self.weights.neighbour * self._neighbour_base(candidates, qvec, keyword_all * scale)
+        fused = base + self._boosts(candidates, query)
         order = np.argsort(-fused)
         hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
         for hit in hits:
@@ -151,15 +157,29 @@ class Retriever:
         share = self.weights.sentence
         return (1 - share) * passage + share * best_sentence
 
+    def _neighbour_base(self, candidates: np.ndarray, qvec: np.ndarray, keyword_all: np.ndarray) -> np.ndarray:
+        """The better of the two adjacent passages' scores, when in the same document:
+        an answer often sits next to the paragraph that names the question's subject."""
+        total = len(self.passages)
+        best = np.zeros(len(candidates))
+        for step in (-1, 1):
+            other = np.clip(candidates + step, 0, total - 1)
+            same = (other != candidates) & (self.documents[other] == self.documents[candidates])
+            score = self.weights.dense * self._dense_scores(other, qvec) + self.weights.keyword * keyword_all[other]
+            best = np.maximum(best, np.where(same, score, 0.0))
+        return best
+
     def _best_possible_bm25(self, tokens: list[str]) -> float:
-        """The BM25 score a passage containing every query term once would get: a
-        query-independent scale, so keyword scores mean the same across questions."""
-        total = 0.0
+        """The BM25 score a passage containing every query term would get: a
+        query-independent scale, so keyword scores mean the same across questions.
+        A term the corpus never uses counts as a rare word nobody matched."""
+        scores = []
         for token in set(tokens):
             if token not in self._idf_cache:
                 self._idf_cache[token] = float(np.max(self.index.keyword.scores([token], len(self.passages)), initial=0.0))
-            total += self._idf_cache[token]
-        return total
+            scores.append(self._idf_cache[token])
+        known = [s for s in scores if s > 0]
+        return sum(known) + (len(scores) - len(known)) * max(known, default=1.0)
 
     def _boosts(self, candidates: np.ndarray, query: Query) -> np.ndarray:
         boost = np.zeros(len(candidates))
@@ -225,19 +245,34 @@ class Retriever:
 
     def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
                  fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
-        top = hits[0].passage if hits else None
         content = query.content_words
-        covered = set(words(top.text)) | {w for p in (hits[0].also_in if hits else []) for w in words(p.text)} if top else set()
+        covered = {stem(w) for h in hits[:3] for p in (h.passage, *h.also_in) for w in words(p.text)}
         names = [w for w in re.findall(r"\b(?:[A-Z][a-z]+|\d{3,})\b", query.raw[1:]) if w.lower() in query.unknown]
         return Signals(
             dense_top=float(dense.max()),
             keyword_top=float(keyword.max()) if len(keyword) else 0.0,
-            coverage_top=sum(w in covered for w in content) / len(content) if content else 0.0,
+            coverage_top=rare_word_coverage(content, covered),
             unknown=len(query.unknown) / len(content) if content else 1.0,
             unknown_names=len(names),
             fused_top=float(fused[order[0]]),
             agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
         )
+
+
+def stem(word: str) -> str:
+    return stemmer().stemWord(word)
+
+
+def rare_word_coverage(content: list[str], covered_stems: set[str]) -> float:
+    """Share of the question's words found in the best results, each weighted by how
+    rare it is in English: missing "population" or "2020" matters, missing "say" not."""
+    if not content:
+        return 0.0
+    english = english_frequencies()
+    total = max(english.values())
+    weights = [math.log(total / (english.get(w, 0) + 1000)) for w in content]
+    found = sum(wt for w, wt in zip(content, weights) if stem(w) in covered_stems)
+    return found / sum(weights) if sum(weights) > 0 else 0.0
 
 
 def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor: float = 0.5) -> list[Hit]:

@@ -63,7 +63,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -624,14 +624,36 @@ class QABot:
         if quote and message.chat.type != ChatType.PRIVATE:
             kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
         if not html_mode:
-            return await context.bot.send_message(message.chat.id, text, **kwargs)
+            return await _deliver(context, message.chat.id, text, **kwargs)
         try:
-            return await context.bot.send_message(message.chat.id, text, parse_mode=ParseMode.HTML, **kwargs)
+            return await _deliver(context, message.chat.id, text, parse_mode=ParseMode.HTML, **kwargs)
         except BadRequest as exc:
             if "can't parse entities" not in str(exc).lower():
                 raise
             log.warning("Telegram rejected the HTML (%s): resending as plain text", exc)
-            return await context.bot.send_message(message.chat.id, html_to_plain(text), **kwargs)
+            return await _deliver(context, message.chat.id, html_to_plain(text), **kwargs)
+
+
+SEND_RETRIES = (1.0, 2.0, 4.0, 8.0)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, **kwargs: Any) -> Message:
+    """sendMessage, retried while Telegram is unreachable (connection refused or dropped, 5xx).
+
+    A timeout is not retried: the message may have arrived, and a user must never get an
+    answer twice. Flood limits (429) are retried by the AIORateLimiter underneath.
+    """
+    for delay in (*SEND_RETRIES, None):
+        try:
+            return await context.bot.send_message(chat_id, text, **kwargs)
+        except (TimedOut, BadRequest):  # BadRequest is a NetworkError in python-telegram-bot
+            raise
+        except NetworkError as exc:
+            if delay is None:
+                raise
+            log.warning("sending to chat %s failed (%s); retrying in %.0f s", chat_id, exc, delay)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _thread_id(message: Message) -> int | None:
@@ -698,7 +720,17 @@ async def _wait(event: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def run_application(app: Application, stop: asyncio.Event, poll_timeout: float = 10.0) -> None:
+@dataclass(frozen=True)
+class Webhook:
+    """Receive updates on `listen` (HOST:PORT) behind the public HTTPS `url`, instead of polling."""
+
+    url: str
+    listen: str = "127.0.0.1:8443"
+
+
+async def run_application(
+    app: Application, stop: asyncio.Event, poll_timeout: float = 10.0, webhook: Webhook | None = None
+) -> None:
     """Initialize (retrying while Telegram is unreachable), poll until `stop` is set, shut down.
 
     Raises InvalidToken when Telegram rejects the token.
@@ -708,7 +740,7 @@ async def run_application(app: Application, stop: asyncio.Event, poll_timeout: f
         try:
             await app.initialize()
             break
-        except InvalidToken:
+        except (InvalidToken, BadRequest):
             raise
         except NetworkError as exc:  # includes TimedOut
             log.warning("Telegram unreachable at start-up (%s); retrying in %.0f s", exc, delay)
@@ -719,9 +751,22 @@ async def run_application(app: Application, stop: asyncio.Event, poll_timeout: f
     try:
         if app.post_init:
             await app.post_init(app)
-        await app.updater.start_polling(
-            timeout=poll_timeout, bootstrap_retries=5, allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
-        )
+        if webhook is None:
+            await app.updater.start_polling(
+                timeout=poll_timeout, bootstrap_retries=5, allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
+            )
+        else:
+            host, _, port = webhook.listen.rpartition(":")
+            path = secrets.token_urlsafe(16)  # never the token: URLs end up in logs
+            await app.updater.start_webhook(
+                listen=host or "127.0.0.1",
+                port=int(port),
+                url_path=path,
+                webhook_url=f"{webhook.url.rstrip('/')}/{path}",
+                secret_token=secrets.token_urlsafe(32),
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=5,
+            )
         await app.start()
         log.info("serving as @%s; stop with Ctrl+C or SIGTERM", app.bot.username)
         await stop.wait()
@@ -734,16 +779,20 @@ async def run_application(app: Application, stop: asyncio.Event, poll_timeout: f
         await app.shutdown()
 
 
-async def _serve(app: Application) -> None:
+async def _serve(app: Application, webhook: Webhook | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_application(app, stop)
+    await run_application(app, stop, webhook=webhook)
 
 
-def serve(settings: Settings) -> int:
-    """`qa-bot serve`: 0 after a clean stop (SIGINT/SIGTERM); 2 when it cannot start."""
+def serve(settings: Settings, webhook_url: str | None = None, listen: str | None = None) -> int:
+    """`qa-bot serve`: 0 after a clean stop (SIGINT/SIGTERM); 2 when it cannot start.
+
+    Long polling by default; with `webhook_url`, a webhook server on `listen` (HOST:PORT),
+    which needs python-telegram-bot's `webhooks` extra.
+    """
     configure_logging(settings.telegram_token)
     if not settings.telegram_token:
         print(
@@ -760,9 +809,19 @@ def serve(settings: Settings) -> int:
     except IndexProblem as exc:
         print(f"qa-bot serve: {exc}", file=sys.stderr)
         return 2
+    webhook = Webhook(webhook_url, listen or Webhook.listen) if webhook_url else None
+    if webhook is not None and not re.fullmatch(r"[^:]*:\d{1,5}", webhook.listen):
+        print(f"qa-bot serve: --listen must be HOST:PORT, got {webhook.listen!r}", file=sys.stderr)
+        return 2
     app = build_application(settings, answerer)
     try:
-        asyncio.run(_serve(app))
+        asyncio.run(_serve(app, webhook))
+    except RuntimeError as exc:
+        if webhook is None or "webhooks" not in str(exc):
+            raise
+        print('qa-bot serve: webhooks need `pip install "python-telegram-bot[webhooks]"`; '
+              "without --webhook the bot uses long polling.", file=sys.stderr)
+        return 2
     except InvalidToken:  # its message contains the token: never print it
         print(
             "qa-bot serve: Telegram rejected TELEGRAM_BOT_TOKEN: check the token from @BotFather.",

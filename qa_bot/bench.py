@@ -1,0 +1,595 @@
+"""`qa-bot bench`: speed and memory of answering, indexing and retrieval at scale.
+
+Everything is measured in one run, on this machine, with the model the settings
+name (`QA_BOT_MODEL`; `hashing-64` runs the whole bench in seconds):
+
+1. model load: constructing the embedder, as a cold `qa-bot` start does (the
+   first import of sentence-transformers and torch included);
+2. the floor: `embedder.encode([question])` per question, after warm-up calls —
+   no answer can be faster than embedding the question;
+3. answering: `answerer.ask(question)` plus `render.answer_html(answer)` (parse,
+   encode, retrieve, fuse, highlight, format), interleaved with (2), several rounds;
+4. answer / floor, medians (target <= 1.3);
+5. indexing: `build_index` of the corpus into a fresh temporary folder (nothing
+   reused) against `embedder.encode` of the same passage texts (target >= 0.9);
+6. peak RSS of this process after loading and answering, before anything else
+   (target < 700 MiB);
+7. `--synthetic N ...` (alone: 10k, 100k and 1M): dense retrieval at N passages
+   without the encoder — flat (exact, the reference), hnsw and hnsw-sq8 built by
+   `qa_bot.index.make_faiss` — and BM25 keyword scoring at N.
+
+Timings use `time.perf_counter`; figures are medians and 95th percentiles.
+Progress goes to standard error; the table (or `--json`) to standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from qa_bot.settings import Settings
+
+DEFAULT_SYNTHETIC = [10_000, 100_000, 1_000_000]
+WARMUP_CALLS = 5
+ROUNDS = 5  # every question is encoded and answered this many times
+BUILD_REPEATS = 3  # build and raw encode alternate; medians are reported
+QUERIES = 200  # synthetic search queries: the dev questions plus noisy variants of them
+SOURCE_COSINE = 0.8  # mean cosine of a synthetic passage to the real vector it came from
+QUERY_COSINE = 0.9  # mean cosine of a query variant to its real question
+K = 10
+KEYWORD_TOP = 100  # the retriever takes this many keyword candidates
+KEYWORD_EXTRA_TOKENS = 3  # up to this many random vocabulary tokens added to a synthetic passage
+EF_SEARCH = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
+RECALL_TARGET = 0.95
+CHUNK = 100_000  # rows generated / added per step: bounded temporaries, progress lines
+MIN_SYNTHETIC = 100
+SEED = 20161213
+
+TARGETS = {
+    "answer_over_floor": ("<=", 1.3),
+    "build_ratio": (">=", 0.9),
+    "rss_mib": ("<", 700.0),
+    "search_ms_at_1m": ("<=", 10.0),
+    "recall_at_1m": (">=", RECALL_TARGET),
+}
+
+
+class BenchError(RuntimeError):
+    """The bench cannot run as asked; the message is one line for a person."""
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def ms(seconds: list[float]) -> dict[str, float]:
+    """Median and 95th percentile (linear interpolation), in milliseconds."""
+    values = [s * 1000.0 for s in seconds]
+    return {"median": round(statistics.median(values), 4), "p95": round(float(np.percentile(values, 95)), 4)}
+
+
+def met(name: str, value: float | None) -> bool | None:
+    if value is None:
+        return None
+    op, bound = TARGETS[name]
+    return {"<=": value <= bound, ">=": value >= bound, "<": value < bound}[op]
+
+
+def machine() -> dict[str, Any]:
+    return {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+
+
+def rss_mib() -> tuple[float, float]:
+    """(peak, current) resident set size of this process in MiB.
+
+    psutil gives the current RSS; the peak is the kernel's high-water mark
+    (VmHWM on Linux, ru_maxrss elsewhere), so a transient during loading counts.
+    """
+    import psutil
+
+    current = psutil.Process().memory_info().rss
+    peak = 0
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) * 1024
+    except OSError:
+        maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = maxrss if sys.platform == "darwin" else maxrss * 1024
+    return max(peak, current) / 2**20, current / 2**20
+
+
+def default_questions() -> Path:
+    bundled = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev_qa.jsonl"
+    return bundled if bundled.is_file() else Path("tests/data/dev_qa.jsonl")
+
+
+def load_questions(path: Path) -> list[str]:
+    """The `question` of every line of a JSONL file (the eval format)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BenchError(f"cannot read questions from {path}: {exc.strerror or exc}") from None
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise BenchError(f"{path}:{number}: not valid JSON") from None
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise BenchError(f"{path}:{number}: no \"question\" string")
+        questions.append(item["question"])
+    if not questions:
+        raise BenchError(f"{path} has no questions")
+    return questions
+
+
+# --- 1-6: the serving process and the index build ------------------------------------------------
+
+
+def load_answerer(args: argparse.Namespace, settings: Settings, embedder: Any) -> Any:
+    """Like `qa-bot ask`: the default index folder is built when missing or stale."""
+    from qa_bot.answer import Answerer
+    from qa_bot.index import IndexProblem, build_index
+
+    try:
+        return Answerer.load(settings, embedder)
+    except IndexProblem as problem:
+        if getattr(args, "index", None) is not None:
+            raise
+        say(f"{problem} — building it now.")
+        build_index(settings.corpus_dir, settings.index_dir, embedder, index_type=settings.index_type,
+                    flat_max=settings.flat_max, say=say)
+        return Answerer.load(settings, embedder)
+
+
+def measure_serving(answerer: Any, questions: list[str]) -> dict[str, Any]:
+    """Floor and full answer, interleaved per question so drift affects both alike."""
+    from qa_bot import render
+
+    embedder = answerer.embedder
+    for i in range(WARMUP_CALLS):
+        question = questions[i % len(questions)]
+        embedder.encode([question])
+        render.answer_html(answerer.ask(question))
+    floor, answer, ask_only, render_only = [], [], [], []
+    for _ in range(ROUNDS):
+        for question in questions:
+            t0 = time.perf_counter()
+            embedder.encode([question])
+            t1 = time.perf_counter()
+            result = answerer.ask(question)
+            t2 = time.perf_counter()
+            render.answer_html(result)
+            t3 = time.perf_counter()
+            floor.append(t1 - t0)
+            answer.append(t3 - t1)
+            ask_only.append(t2 - t1)
+            render_only.append(t3 - t2)
+    # One more pass, step by step, to show where the time above the floor goes.
+    steps: dict[str, list[float]] = {"parse": [], "encode": [], "rank": [], "decide": [], "render": []}
+    retriever, k = answerer.retriever, answerer.default_k
+    for question in questions:
+        t0 = time.perf_counter()
+        query = retriever.parser.parse(question)
+        t1 = time.perf_counter()
+        vector = embedder.encode([query.text or query.raw])[0]
+        t2 = time.perf_counter()
+        ranked = retriever.rank(query, vector, k)
+        t3 = time.perf_counter()
+        result = answerer._decide(question, ranked)
+        t4 = time.perf_counter()
+        render.answer_html(result)
+        t5 = time.perf_counter()
+        for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            steps[name].append(seconds)
+    floor_ms, answer_ms = ms(floor), ms(answer)
+    return {
+        "floor_ms": floor_ms,
+        "answer_ms": answer_ms,
+        "answer_over_floor": round(statistics.median(answer) / statistics.median(floor), 4),
+        "answer_parts_ms": {"ask": ms(ask_only)["median"], "answer_html": ms(render_only)["median"]},
+        "answer_steps_ms": {name: ms(values)["median"] for name, values in steps.items()},
+        "samples": len(floor),
+    }
+
+
+def measure_build(settings: Settings, embedder: Any) -> dict[str, Any]:
+    """`build_index` into a fresh folder against a bare `encode` of the same passage texts."""
+    from qa_bot.index import build_index, read_passages
+
+    _, passages = read_passages(settings.corpus_dir)
+    texts = [p.text for p in passages]
+    repeats = BUILD_REPEATS if len(texts) <= 5_000 else 1
+    embedder.encode(texts[: 2 * getattr(embedder, "batch_size", 64)])  # warm the batch shapes
+    raw, build = [], []
+    for i in range(repeats):
+        say(f"index build {i + 1}/{repeats}: {len(texts)} passages")
+        started = time.perf_counter()
+        embedder.encode(texts)
+        raw.append(time.perf_counter() - started)
+        scratch = Path(tempfile.mkdtemp(prefix="qa-bot-bench-"))
+        try:
+            started = time.perf_counter()
+            build_index(settings.corpus_dir, scratch / "index", embedder, index_type=settings.index_type,
+                        flat_max=settings.flat_max)
+            build.append(time.perf_counter() - started)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    seconds, raw_seconds = statistics.median(build), statistics.median(raw)
+    per_s, raw_per_s = len(texts) / seconds, len(texts) / raw_seconds
+    return {
+        "passages": len(texts),
+        "seconds": round(seconds, 4),
+        "passages_per_s": round(per_s, 2),
+        "raw_encode_per_s": round(raw_per_s, 2),
+        "ratio": round(per_s / raw_per_s, 4),
+        "repeats": repeats,
+    }
+
+
+# --- 7: retrieval at scale, without the encoder ---------------------------------------------------
+
+
+def noise_sigma(dimension: int, cosine: float) -> float:
+    """The per-coordinate noise that leaves a unit vector at `cosine` to its source.
+
+    For a unit v and noise e ~ N(0, s^2 I_d): v.(v+e) ~ 1 and |v+e|^2 ~ 1 + d s^2, so
+    cos(v, v+e) ~ 1 / sqrt(1 + d s^2), i.e. s = sqrt((1/cosine^2 - 1) / d).
+    """
+    return math.sqrt((1.0 / cosine**2 - 1.0) / dimension)
+
+
+def synthetic_vectors(sources: np.ndarray, n: int, rng: np.random.Generator, cosine: float = SOURCE_COSINE,
+                      progress: Callable[[int], None] = lambda _: None) -> tuple[np.ndarray, float]:
+    """N unit vectors near real passage embeddings, and their measured mean cosine to source.
+
+    Each row is a random real vector (passage or sentence) plus isotropic Gaussian
+    noise with sigma = `noise_sigma(d, cosine)`, renormalised: a mean cosine of about
+    0.8 to its source, so the rows keep the real data's clusters and directions.
+    Uniform random vectors would be the worst case for graph indexes (no structure,
+    every neighbour about as far as any other) and are not representative of text
+    embeddings. Rows are written in chunks straight into one float32 array: N x d x 4
+    bytes (1.5 GB at 1M x 384) and no full-size temporaries.
+    """
+    dim = sources.shape[1]
+    sigma = np.float32(noise_sigma(dim, cosine))
+    out = np.empty((n, dim), dtype=np.float32)
+    cosines = []
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        picked = sources[rng.integers(0, len(sources), size=stop - start)]
+        block = out[start:stop]
+        rng.standard_normal(block.shape, dtype=np.float32, out=block)
+        block *= sigma
+        block += picked
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        cosines.append(float(np.einsum("ij,ij->i", block[:1000], picked[:1000]).mean()))
+        progress(stop)
+    return out, float(np.mean(cosines))
+
+
+def query_vectors(questions: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """The real question vectors, then noisy variants of them (cosine ~0.9) up to `count`."""
+    extra = max(0, count - len(questions))
+    if not extra:
+        return np.ascontiguousarray(questions, dtype=np.float32)
+    variants, _ = synthetic_vectors(questions, extra, rng, cosine=QUERY_COSINE)
+    return np.ascontiguousarray(np.concatenate([questions, variants]), dtype=np.float32)
+
+
+def recall(found: np.ndarray, truth: np.ndarray) -> float:
+    k = truth.shape[1]
+    return float(np.mean([len(set(f[f >= 0].tolist()) & set(t.tolist())) / k for f, t in zip(found, truth)]))
+
+
+def time_searches(index: Any, queries: np.ndarray, k: int) -> tuple[list[float], np.ndarray]:
+    """One query per call, as the bot searches; returns latencies and the ids found."""
+    for q in queries[:5]:
+        index.search(q.reshape(1, -1), k)
+    latencies, ids = [], np.empty((len(queries), k), dtype=np.int64)
+    for i, q in enumerate(queries):
+        started = time.perf_counter()
+        _, found = index.search(q.reshape(1, -1), k)
+        latencies.append(time.perf_counter() - started)
+        ids[i] = found[0]
+    return latencies, ids
+
+
+def build_dense(vectors: np.ndarray, kind: str, label: str) -> tuple[Any, float]:
+    """`make_faiss` on the first chunk (training hnsw-sq8's quantiser on it: the rows are
+    i.i.d., so it is a random sample), then the rest added chunk by chunk with progress."""
+    from qa_bot.index import make_faiss
+
+    n = len(vectors)
+    started = time.perf_counter()
+    index = make_faiss(vectors[:CHUNK], kind)
+    for start in range(CHUNK, n, CHUNK):
+        elapsed = time.perf_counter() - started
+        say(f"{label}: {kind} {start:,}/{n:,} added ({elapsed:.0f} s)")
+        index.add(vectors[start : start + CHUNK])
+    return index, time.perf_counter() - started
+
+
+def dense_at_scale(vectors: np.ndarray, queries: np.ndarray, label: str) -> list[dict[str, Any]]:
+    import faiss
+
+    n = len(vectors)
+    k = min(K, n)
+    rows = []
+    truth = None
+    for kind in ("flat", "hnsw", "hnsw-sq8"):
+        say(f"{label}: building {kind}")
+        index, build_s = build_dense(vectors, kind, label)
+        size = faiss.serialize_index(index).nbytes
+        ef, sweep = None, []
+        if kind != "flat":
+            assert truth is not None
+            for ef in EF_SEARCH:
+                index.hnsw.efSearch = ef
+                _, found = index.search(queries, k)
+                sweep.append({"ef_search": ef, "recall_at_10": round(recall(found, truth), 4)})
+                if sweep[-1]["recall_at_10"] >= RECALL_TARGET:
+                    break
+            else:
+                best = max(sweep, key=lambda row: row["recall_at_10"])
+                ef = index.hnsw.efSearch = best["ef_search"]
+        say(f"{label}: timing {len(queries)} {kind} searches" + (f" at efSearch {ef}" if ef else ""))
+        latencies, found = time_searches(index, queries, k)
+        if kind == "flat":
+            truth = found  # exact search is the reference: its recall is 1 by definition
+        rows.append({
+            "n": n,
+            "index": kind,
+            "build_s": round(build_s, 3),
+            "bytes_per_passage": round(size / n, 1),
+            "search_ms": ms(latencies),
+            "recall_at_10": 1.0 if kind == "flat" else round(recall(found, truth), 4),
+            "ef_search": ef,
+            "ef_sweep": sweep,
+        })
+        del index
+    return rows
+
+
+@dataclass
+class TokenCorpus:
+    """The real passages as BM25 token ids, and the corpus vocabulary to draw extras from."""
+
+    vocab: dict[str, int]
+    documents: list[list[int]]
+    pool: list[int]  # one Python int per vocabulary id, shared by every synthetic row
+
+    @classmethod
+    def from_texts(cls, texts: list[str]) -> TokenCorpus:
+        from qa_bot.lexical import tokenize
+
+        tokenized = tokenize(texts)
+        vocab = {token: i for i, token in enumerate(sorted({t for tokens in tokenized for t in tokens}))}
+        pool = list(range(len(vocab)))
+        return cls(vocab, [[pool[vocab[t]] for t in tokens] for tokens in tokenized], pool)
+
+    def synthetic(self, n: int, rng: np.random.Generator) -> list[list[int]]:
+        """Each row: a random real passage's tokens plus 1..KEYWORD_EXTRA_TOKENS random vocabulary tokens."""
+        picks = rng.integers(0, len(self.documents), size=n).tolist()
+        counts = rng.integers(1, KEYWORD_EXTRA_TOKENS + 1, size=n).tolist()
+        extras = rng.integers(0, len(self.pool), size=n * KEYWORD_EXTRA_TOKENS).tolist()
+        docs, pool, real = [], self.pool, self.documents
+        for i, (pick, count) in enumerate(zip(picks, counts)):
+            base = i * KEYWORD_EXTRA_TOKENS
+            docs.append(real[pick] + [pool[x] for x in extras[base : base + count]])
+        return docs
+
+
+def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int, rng: np.random.Generator,
+                     label: str) -> dict[str, Any]:
+    """`KeywordIndex.scores` plus an argpartition top-100 per question, over N synthetic passages."""
+    import bm25s
+    from bm25s.tokenization import Tokenized
+
+    from qa_bot.lexical import KeywordIndex
+
+    say(f"{label}: building bm25s")
+    docs = tokens.synthetic(n, rng)
+    started = time.perf_counter()
+    retriever = bm25s.BM25(k1=1.2, b=0.75)
+    retriever.index(Tokenized(ids=docs, vocab=dict(tokens.vocab)), show_progress=False)
+    build_s = time.perf_counter() - started
+    del docs
+    keyword = KeywordIndex(retriever)
+    top = min(KEYWORD_TOP, n - 1)
+
+    def search(q: list[str]) -> np.ndarray:
+        scores = keyword.scores(q, n)
+        return np.argpartition(-scores, top)[:top]
+
+    for q in query_tokens[:WARMUP_CALLS]:
+        search(q)
+    latencies = []
+    for _ in range(3):
+        for q in query_tokens:
+            started = time.perf_counter()
+            search(q)
+            latencies.append(time.perf_counter() - started)
+    figures = ms(latencies)
+    return {"n": n, "ms_median": figures["median"], "ms_p95": figures["p95"], "build_s": round(build_s, 3)}
+
+
+def measure_synthetic(answerer: Any, questions: list[str], sizes: list[int]) -> dict[str, Any]:
+    index = answerer.index
+    sources = np.concatenate([np.asarray(index.vectors, dtype=np.float32),
+                              np.asarray(index.sentence_vectors, dtype=np.float32)])
+    sources = sources[np.linalg.norm(sources, axis=1) > 0.5]
+    if not len(sources):
+        raise BenchError("the index has no passage vectors to model synthetic passages on")
+    rng = np.random.default_rng(SEED)
+    queries = query_vectors(answerer.embedder.encode(questions), QUERIES, rng)
+    query_tokens = [answerer.retriever.parser.parse(q).tokens for q in questions]
+    tokens = TokenCorpus.from_texts([p.text for p in index.passages])
+    dense, keyword, cosines = [], [], []
+    for n in sizes:
+        label = f"synthetic {n:,}"
+        say(f"{label}: generating {n:,} x {sources.shape[1]} vectors")
+
+        def progress(done: int, n: int = n) -> None:
+            if done % (5 * CHUNK) == 0:
+                say(f"  {done:,}/{n:,} generated")
+
+        vectors, cosine = synthetic_vectors(sources, n, rng, progress=progress)
+        cosines.append(cosine)
+        dense.extend(dense_at_scale(vectors, queries, label))
+        del vectors
+        keyword.append(keyword_at_scale(tokens, query_tokens, n, rng, label))
+    return {
+        "synthetic": dense,
+        "keyword_synthetic": keyword,
+        "synthetic_model": {
+            "sources": int(len(sources)),
+            "noise_sigma": round(noise_sigma(sources.shape[1], SOURCE_COSINE), 5),
+            "mean_cosine_to_source": round(float(np.mean(cosines)), 4),
+            "queries": int(len(queries)),
+            "real_questions": len(questions),
+            "recall_target": RECALL_TARGET,
+        },
+    }
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def run_bench(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        report = bench(args, settings)
+    except BenchError as exc:
+        print(f"qa-bot: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=1) if getattr(args, "json", False) else format_report(report), flush=True)
+    return 0
+
+
+def bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from qa_bot.embed import load_embedder
+
+    sizes = getattr(args, "synthetic", None)
+    if sizes is not None and not sizes:
+        sizes = list(DEFAULT_SYNTHETIC)
+    if sizes and min(sizes) < MIN_SYNTHETIC:
+        raise BenchError(f"--synthetic sizes must be at least {MIN_SYNTHETIC}")
+    questions = load_questions(getattr(args, "questions", None) or default_questions())
+
+    say(f"loading model {settings.model}")
+    started = time.perf_counter()
+    embedder = load_embedder(settings.model)
+    model_load_s = time.perf_counter() - started
+    say(f"loading index {settings.index_dir}")
+    answerer = load_answerer(args, settings, embedder)
+
+    say(f"answering {len(questions)} questions x {ROUNDS} rounds")
+    serving = measure_serving(answerer, questions)
+    peak, current = rss_mib()
+
+    build = measure_build(settings, embedder)
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "model": embedder.name,
+        "index": str(settings.index_dir),
+        "passages": len(answerer.index.passages),
+        "questions": len(questions),
+        "model_load_s": round(model_load_s, 4),
+        **serving,
+        "build": build,
+        "rss_mib": round(peak, 1),
+        "rss_current_mib": round(current, 1),
+        "synthetic": [],
+        "keyword_synthetic": [],
+    }
+    if sizes:
+        report.update(measure_synthetic(answerer, questions, sizes))
+    report["targets"] = targets(report)
+    return report
+
+
+def targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    at_1m = [row for row in report["synthetic"] if row["n"] >= 1_000_000 and row["index"] != "flat"]
+    best = min(at_1m, key=lambda row: row["search_ms"]["median"] if row["recall_at_10"] >= RECALL_TARGET
+               else math.inf, default=None)
+    values = {
+        "answer_over_floor": report["answer_over_floor"],
+        "build_ratio": report["build"]["ratio"],
+        "rss_mib": report["rss_mib"],
+        "search_ms_at_1m": best["search_ms"]["median"] if best else None,
+        "recall_at_1m": best["recall_at_10"] if best else None,
+    }
+    return {
+        name: {"value": value, "target": f"{TARGETS[name][0]} {TARGETS[name][1]:g}", "met": met(name, value)}
+        for name, value in values.items()
+    }
+
+
+def format_report(r: dict[str, Any]) -> str:
+    m, b, t = r["machine"], r["build"], r["targets"]
+
+    def verdict(name: str) -> str:
+        row = t[name]
+        return f"{row['target']:>8}  {'met' if row['met'] else 'MISSED'}"
+
+    steps = ", ".join(f"{name} {value:.2f}" for name, value in r["answer_steps_ms"].items())
+    lines = [
+        f"qa-bot bench: {m['cpu_count']} CPUs, {m['platform']}, Python {m['python']}",
+        f"model {r['model']}; index {r['index']} ({r['passages']} passages); "
+        f"{r['questions']} questions x {ROUNDS} rounds",
+        "",
+        f"{'model load':<32}{r['model_load_s']:>10.2f} s",
+        f"{'floor: encode([question])':<32}{r['floor_ms']['median']:>10.2f} ms median {r['floor_ms']['p95']:>8.2f} ms p95",
+        f"{'answer: ask + answer_html':<32}{r['answer_ms']['median']:>10.2f} ms median {r['answer_ms']['p95']:>8.2f} ms p95",
+        f"{'  one pass, step medians (ms)':<32}  {steps}",
+        f"{'answer / floor':<32}{r['answer_over_floor']:>10.3f}{'':27}{verdict('answer_over_floor')}",
+        f"{'index build':<32}{b['passages_per_s']:>10.1f} passages/s ({b['passages']} in {b['seconds']:.2f} s)",
+        f"{'raw encode':<32}{b['raw_encode_per_s']:>10.1f} passages/s",
+        f"{'build / raw':<32}{b['ratio']:>10.3f}{'':27}{verdict('build_ratio')}",
+        f"{'peak RSS (serving)':<32}{r['rss_mib']:>10.1f} MiB{'':23}{verdict('rss_mib')}",
+    ]
+    if r["synthetic"]:
+        s = r["synthetic_model"]
+        lines += [
+            "",
+            f"synthetic dense retrieval, k={K}: {s['sources']} real vectors + noise (mean cosine "
+            f"{s['mean_cosine_to_source']:.3f}); {s['queries']} queries ({s['real_questions']} real); "
+            f"recall vs exact flat",
+            f"{'N':>10}  {'index':<9}{'build s':>9}{'B/passage':>11}{'efSearch':>9}{'median ms':>11}{'p95 ms':>9}"
+            f"{'recall@10':>11}",
+        ]
+        for row in r["synthetic"]:
+            lines.append(
+                f"{row['n']:>10,}  {row['index']:<9}{row['build_s']:>9.1f}{row['bytes_per_passage']:>11.0f}"
+                f"{row['ef_search'] or '-':>9}{row['search_ms']['median']:>11.3f}{row['search_ms']['p95']:>9.3f}"
+                f"{row['recall_at_10']:>11.4f}"
+            )
+        lines += ["", "synthetic keyword retrieval: KeywordIndex.scores + argpartition top-100",
+                  f"{'N':>10}  {'build s':>9}{'median ms':>11}{'p95 ms':>9}"]
+        for row in r["keyword_synthetic"]:
+            lines.append(f"{row['n']:>10,}  {row['build_s']:>9.1f}{row['ms_median']:>11.3f}{row['ms_p95']:>9.3f}")
+        if t["search_ms_at_1m"]["value"] is not None:
+            lines += ["", f"{'1M: best index median ms':<32}{t['search_ms_at_1m']['value']:>10.3f}"
+                          f"{'':27}{verdict('search_ms_at_1m')}",
+                      f"{'1M: its recall@10':<32}{t['recall_at_1m']['value']:>10.4f}{'':27}{verdict('recall_at_1m')}"]
+    return "\n".join(lines)
