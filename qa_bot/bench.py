@@ -96,6 +96,14 @@ def machine() -> dict[str, Any]:
     return {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
 
 
+def load_average() -> list[float] | None:
+    """1, 5 and 15-minute load averages: above the CPU count, other processes shared the CPUs."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def rss_mib() -> tuple[float, float]:
     """(peak, current) resident set size of this process in MiB.
 
@@ -495,6 +503,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     if sizes and min(sizes) < MIN_SYNTHETIC:
         raise BenchError(f"--synthetic sizes must be at least {MIN_SYNTHETIC}")
     questions = load_questions(getattr(args, "questions", None) or default_questions())
+    load_at_start = load_average()
 
     say(f"loading model {settings.model}")
     started = time.perf_counter()
@@ -514,7 +523,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "index": str(settings.index_dir),
         "passages": len(answerer.index.passages),
         "questions": len(questions),
-        "model_load_s": round(model_load_s, 4),
+        "model_load_s": round(model_load_s, 6),
         **serving,
         "build": build,
         "rss_mib": round(peak, 1),
@@ -524,6 +533,7 @@ def bench(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     }
     if sizes:
         report.update(measure_synthetic(answerer, questions, sizes))
+    report["machine"]["load_average"] = {"start": load_at_start, "end": load_average()}
     report["targets"] = targets(report)
     return report
 
@@ -553,8 +563,13 @@ def format_report(r: dict[str, Any]) -> str:
         return f"{row['target']:>8}  {'met' if row['met'] else 'MISSED'}"
 
     steps = ", ".join(f"{name} {value:.2f}" for name, value in r["answer_steps_ms"].items())
+    load = m.get("load_average") or {}
+    busy = [x[0] for x in (load.get("start"), load.get("end")) if x]
     lines = [
         f"qa-bot bench: {m['cpu_count']} CPUs, {m['platform']}, Python {m['python']}",
+        f"load average at start {load.get('start')}, at end {load.get('end')}"
+        + (" — other processes shared the CPUs: times are inflated" if busy and max(busy) > 0.75 * (m["cpu_count"] or 1)
+           else ""),
         f"model {r['model']}; index {r['index']} ({r['passages']} passages); "
         f"{r['questions']} questions x {ROUNDS} rounds",
         "",

@@ -20,7 +20,7 @@ import numpy as np
 from qa_bot.index import IndexData
 from qa_bot.lexical import english_frequencies, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
-from qa_bot.query import Query, QueryParser
+from qa_bot.query import QUESTION_WORDS, Query, QueryParser
 
 CANDIDATES = 100
 
@@ -55,14 +55,17 @@ class Signals:
     dense_top: float = 0.0
     keyword_top: float = 0.0  # BM25 of the top result / the query's best possible BM25
     coverage_top: float = 0.0  # share of the question's content words in the top result
-    unknown: float = 0.0  # share of content words the corpus never uses
-    unknown_names: int = 0  # capitalised words / numbers the corpus never uses
+    unknown: float = 0.0  # share of content words absent from the top results
+    unknown_names: int = 0  # capitalised words / numbers absent from the top results
     fused_top: float = 0.0
     agreement: float = 0.0  # 1 when dense and keyword agree on the top passage
+    unknown_corpus: float = 0.0  # share of content words the corpus never uses
+    unknown_names_corpus: int = 0  # capitalised words / numbers the corpus never uses
 
     def vector(self) -> list[float]:
         return [self.dense_top, self.keyword_top, self.coverage_top, self.unknown,
-                float(self.unknown_names), self.fused_top, self.agreement]
+                float(self.unknown_names), self.fused_top, self.agreement,
+                self.unknown_corpus, float(self.unknown_names_corpus)]
 
 
 @dataclass
@@ -247,15 +250,22 @@ class Retriever:
                  fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
         content = query.content_words
         covered = {stem(w) for h in hits[:3] for p in (h.passage, *h.also_in) for w in words(p.text)}
-        names = [w for w in re.findall(r"\b(?:[A-Z][a-z]+|\d{3,})\b", query.raw[1:]) if w.lower() in query.unknown]
+        # Judged against the best results, not the whole corpus: a bigger corpus
+        # knows more words, but the answer still has to be in what is returned.
+        names = [w for w in re.findall(r"\b(?:[A-Z][a-z]+|\d{3,})\b", query.raw[1:])
+                 if w.lower() not in QUESTION_WORDS and stem(w.lower()) not in covered]
+        missing = [w for w in content if stem(w) not in covered]
+        never_used = [w for w in names if w.lower() in query.unknown]
         return Signals(
             dense_top=float(dense.max()),
             keyword_top=float(keyword.max()) if len(keyword) else 0.0,
             coverage_top=rare_word_coverage(content, covered),
-            unknown=len(query.unknown) / len(content) if content else 1.0,
+            unknown=len(missing) / len(content) if content else 1.0,
             unknown_names=len(names),
             fused_top=float(fused[order[0]]),
             agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
+            unknown_corpus=len(query.unknown) / len(content) if content else 1.0,
+            unknown_names_corpus=len(never_used),
         )
 
 

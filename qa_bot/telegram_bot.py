@@ -43,6 +43,7 @@ import secrets
 import signal
 import sys
 import time
+import warnings
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from qa_bot import render
 from qa_bot.models import Answer, Coverage, Document, Hit
@@ -327,7 +329,10 @@ def configure_logging(token: str | None) -> None:
     log.setLevel(logging.INFO)  # the bot's own lines (start, stop, outages) even under a quieter root
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # a dozen lines about CPU features
     logging.captureWarnings(True)
+    # Raised by python-telegram-bot's own RetryAfter on every 429: nothing for us to change.
+    warnings.filterwarnings("ignore", message=r".*attribute `retry_after` will be of type", category=PTBDeprecationWarning)
     if token:
         for handler in root.handlers:
             if not any(isinstance(f, RedactToken) for f in handler.filters):

@@ -20,8 +20,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -639,12 +638,3 @@ def html_problem(text: str) -> str | None:
     if checker.stack:
         checker.problems.append(f"unclosed tags {checker.stack}")
     return checker.problems[0] if checker.problems else None
-
-
-@contextmanager
-def running(token: str) -> Iterator[FakeBotAPI]:
-    api = FakeBotAPI(token).start()
-    try:
-        yield api
-    finally:
-        api.stop()

@@ -182,9 +182,9 @@ def test_missing_corpus_folder(tmp_path: Path) -> None:
 # --- the CLI stops before touching an existing index ----------------------------------------------
 
 
-@pytest.fixture
-def built_out(tmp_path: Path, run_cli) -> Path:
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def built_out(tmp_path_factory: pytest.TempPathFactory, run_cli) -> Path:
+    out = tmp_path_factory.mktemp("cli-index") / "out"
     result = run_cli("index", "--corpus", CORPUS, "--out", out, env={"QA_BOT_MODEL": "hashing-64"})
     assert result.returncode == 0, result.stderr
     assert (out / "manifest.json").is_file()

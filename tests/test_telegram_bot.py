@@ -35,6 +35,9 @@ from qa_bot.models import Answer, Coverage, Document, Hit, Passage
 from qa_bot.settings import Settings
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, Call, FakeBotAPI, html_problem, utf16_len
 
+# python-telegram-bot's own RetryAfter warns about its future type on every 429 (serve filters it too).
+pytestmark = pytest.mark.filterwarnings("ignore:.*attribute `retry_after` will be of type")
+
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456:TEST-TOKEN-abc"
 SECRET = TOKEN.partition(":")[2]
@@ -815,6 +818,41 @@ def test_double_press_of_more_sends_the_page_once(bot: Harness) -> None:
     bot.api.wait_for("sendMessage", lambda c: c.params.get("chat_id") == chat and "How to ask" in c.params["text"])
     numbers = [n for c in bot.sent(chat) for n in results_in(c.params["text"])]
     assert numbers.count(4) == 1 and numbers.count(1) == 1
+
+
+# --- start-up and shutdown of the in-process bot ---------------------------------------------------
+
+
+def _own_bot(api: FakeBotAPI, answerer: FakeAnswerer) -> InProcessBot:
+    settings = Settings(telegram_token=TOKEN, telegram_api_base_url=api.base_url)
+    return InProcessBot(settings, answerer)
+
+
+def test_stop_while_answering_sends_the_answer_and_confirms_the_update() -> None:
+    with FakeBotAPI(TOKEN) as api:
+        runner = _own_bot(api, FakeAnswerer())
+        runner.start()
+        api.wait_for("getUpdates")
+        update_id = api.inject_update(api.text_update(77, 77, "a slow question about Aleppo"))
+        api.wait_for("sendChatAction", lambda c: c.params["chat_id"] == 77)
+        runner.stop()  # what SIGTERM does in `serve`: finish the questions in hand, then exit
+        replies = api.calls("sendMessage", lambda c: c.params["chat_id"] == 77 and c.status == 200)
+        assert len(replies) == 1 and results_in(replies[0].params["text"])[0] == 1
+        api.wait_confirmed(update_id, timeout=1)  # Telegram will not deliver it again
+
+
+def test_telegram_unreachable_at_start_up_is_retried() -> None:
+    with FakeBotAPI(TOKEN) as api:
+        api.drop_connections(seconds=1.5)
+        runner = _own_bot(api, FakeAnswerer())
+        runner.start()
+        try:
+            api.wait_for("getMe", lambda c: c.status == 200, timeout=20)
+            assert api.dropped >= 1
+            api.inject_update(api.text_update(78, 78, "/help"))
+            assert "How to ask" in api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 78).params["text"]
+        finally:
+            runner.stop()
 
 
 # --- serve's exits ---------------------------------------------------------------------------

@@ -1,0 +1,175 @@
+"""The answering core's contract, with the fake embedder: questions it cannot search get a
+notice and never an exception, filters apply before ranking, results are well formed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_bot.answer import MAX_QUESTION_CHARS, Abstainer, Answerer, question_problem
+from qa_bot.embed import HashingEmbedder
+from qa_bot.manifest import load_manifest
+from qa_bot.models import Answer
+from qa_bot.retrieve import Filters, Signals
+from qa_bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+BROAD = "What happened to civilians fleeing the fighting in eastern Aleppo?"
+
+BAD_QUESTIONS = {
+    "empty": "",
+    "blank": "   \n\t ",
+    "one letter": "a",
+    "question mark": "?",
+    "punctuation": "!!!",
+    "emoji": "😀😀😀",
+    "10,000 characters": "Aleppo " * 1428 + "ab",
+    "Arabic": "ما هي عاصمة سوريا؟",
+    "stop words only": "what is it that they were",
+}
+
+
+@pytest.fixture(scope="module")
+def answerer(hashing_index_dir: Path) -> Answerer:
+    return Answerer.load(Settings(corpus_dir=CORPUS, index_dir=hashing_index_dir), HashingEmbedder(64))
+
+
+# --- questions that cannot be searched ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [q for k, q in BAD_QUESTIONS.items() if k != "stop words only"],
+                         ids=[k for k in BAD_QUESTIONS if k != "stop words only"])
+def test_question_problem_explains_unsearchable_input(question: str) -> None:
+    problem = question_problem(question)
+    assert problem and problem.strip()
+
+
+@pytest.mark.parametrize("question", [
+    "What was the bike adorned with?", "Who is Kassa?", "wat happend b4 the ceasefire", "What happened on 2016-12-13?",
+    "x" * MAX_QUESTION_CHARS,
+])
+def test_question_problem_accepts_real_questions(question: str) -> None:
+    assert question_problem(question) is None
+
+
+def test_overlong_question_is_refused_with_its_length() -> None:
+    problem = question_problem("x" * (MAX_QUESTION_CHARS + 1))
+    assert problem and f"{MAX_QUESTION_CHARS + 1:,}" in problem
+
+
+@pytest.mark.parametrize("question", BAD_QUESTIONS.values(), ids=BAD_QUESTIONS.keys())
+def test_bad_questions_get_a_notice_not_an_exception(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert isinstance(answer, Answer)
+    assert answer.question == question
+    assert answer.abstained and answer.hits == []
+    assert answer.notice and answer.notice.strip()
+    assert answer.coverage is not None and answer.coverage.documents == 5
+
+
+@pytest.mark.parametrize("question", ["<b>bold</b> & <script>", "What about <b>Aleppo</b> & Hanano?", "'; DROP TABLE x; --",
+                                      "What happened\x00 in Aleppo?", "\u202eoppelA", "Aleppo" * 150])
+def test_odd_questions_are_answered_or_abstained(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.abstained == (answer.hits == [])
+    if answer.abstained:
+        assert answer.notice
+
+
+def test_ask_many_keeps_order_and_matches_single_asks(answerer: Answerer) -> None:
+    questions = ["", "What did the Syrian army capture in Aleppo?", "😀", BROAD]
+    many = answerer.ask_many(questions)
+    assert [a.question for a in many] == questions
+    for batch, question in zip(many, questions):
+        single = answerer.ask(question)
+        assert batch.abstained == single.abstained and batch.notice == single.notice
+        assert [h.passage.id for h in batch.hits] == [h.passage.id for h in single.hits]
+
+
+# --- filters and result shape (ranking without abstention) -------------------------------------------
+
+
+def rank(answerer: Answerer, question: str, k: int = 5, **filters):
+    return answerer.rank_many([question], k, Filters(**filters))[0].hits
+
+
+@pytest.mark.parametrize("outlet", ["The Washington Post", "washington post", "NBC", "Boston Globe"])
+def test_outlet_filter(answerer: Answerer, outlet: str) -> None:
+    for k in (5, 10):
+        hits = rank(answerer, BROAD, k, outlet=outlet)
+        assert len(hits) == k
+        assert all(outlet.casefold() in h.passage.outlet.casefold() for h in hits)
+
+
+@pytest.mark.parametrize(("since", "until"), [
+    ("2016-12-13", None), (None, "2016-12-12"), ("2016-12-12", "2016-12-12"), ("2016-12-09", "2016-12-10"),
+])
+def test_date_filters_apply_before_ranking(answerer: Answerer, since: str | None, until: str | None) -> None:
+    for k in (5, 10):
+        hits = rank(answerer, BROAD, k, since=since, until=until)
+        assert len(hits) == k
+        for h in hits:
+            assert h.passage.published
+            assert since is None or h.passage.published >= since
+            assert until is None or h.passage.published <= until
+
+
+def test_filters_that_match_nothing_give_no_results(answerer: Answerer) -> None:
+    assert rank(answerer, BROAD, outlet="BBC") == []
+    assert rank(answerer, BROAD, since="2017-01-01") == []
+    answer = answerer.ask(BROAD, outlet="BBC")
+    assert answer.abstained and answer.hits == [] and answer.notice
+
+
+@pytest.mark.parametrize("question", [BROAD, "Bustan al-Qasr Fardos residents", "Hanano bike flag", "Geneva talks"])
+def test_results_are_well_formed(answerer: Answerer, question: str) -> None:
+    hits = rank(answerer, question, 8)
+    groups = answerer.index.groups
+    assert 0 < len(hits) <= 8
+    assert len({int(groups[h.passage.id]) for h in hits}) == len(hits)
+    assert len({h.passage.id for h in hits}) == len(hits)
+    for hit in hits:
+        assert np.isfinite(hit.score)
+        others = [o.document for o in hit.also_in]
+        assert hit.passage.document not in others and len(set(others)) == len(others)
+        assert all(groups[o.id] == groups[hit.passage.id] for o in hit.also_in)
+        start, end = hit.highlight
+        assert 0 <= start < end <= len(hit.passage.text)
+        assert any(a <= start and end <= b for a, b in hit.passage.sentences)
+
+
+def test_k_limits_results(answerer: Answerer) -> None:
+    assert [len(rank(answerer, BROAD, k)) for k in (1, 3, 12)] == [1, 3, 12]
+
+
+# --- coverage and abstention model ---------------------------------------------------------------------
+
+
+def test_coverage_describes_the_corpus(answerer: Answerer) -> None:
+    documents = load_manifest(CORPUS)
+    coverage = answerer.coverage()
+    dates = sorted(d.published for d in documents if d.published)
+    assert coverage.outlets == sorted({d.outlet for d in documents})
+    assert (coverage.first, coverage.last) == (dates[0], dates[-1])
+    assert coverage.documents == len(documents) and coverage.passages == len(answerer.index.passages)
+    assert answerer.documents() == documents
+
+
+def test_abstainer_probability_rises_with_evidence() -> None:
+    abstainer = Abstainer()
+    weak = Signals(dense_top=0.2, keyword_top=0.1, coverage_top=0.2, unknown=0.8, unknown_names=2)
+    strong = Signals(dense_top=0.8, keyword_top=0.9, coverage_top=1.0, unknown=0.0, fused_top=1.2, agreement=1.0)
+    assert len(Signals().vector()) == len(abstainer.coefficients)
+    assert 0 < abstainer.probability(weak) < abstainer.probability(strong) < 1
+    assert abstainer.abstains(weak) and not abstainer.abstains(strong)
+    assert Abstainer(threshold=0.0).abstains(weak) is False
+
+
+def test_outlets_named_in_the_question_lift_that_outlet(answerer: Answerer) -> None:
+    plain = Counter(h.passage.outlet for h in rank(answerer, BROAD, 10))
+    named = Counter(h.passage.outlet for h in rank(answerer, "According to the Washington Post, " + BROAD, 10))
+    assert named["The Washington Post"] >= max(1, plain["The Washington Post"])

@@ -1,0 +1,101 @@
+"""Chunking: blocks → sentence-aligned passages of at most ~120 words, each text said once."""
+
+from __future__ import annotations
+
+import re
+
+from qa_bot.chunking import MAX_WORDS, dedupe, passages_for, sentence_spans, split_long
+from qa_bot.ingest import Block
+from qa_bot.models import Document
+
+SENTENCES = [
+    f"Residents of district number {i} said they had waited for buses in the cold rain for {i + 2} days."
+    for i in range(17)
+]
+LONG = " ".join(SENTENCES)  # 17 sentences of 18 words: 306 words
+
+
+def test_long_paragraph_is_split_at_sentence_boundaries() -> None:
+    assert len(LONG.split()) >= 300
+    parts = split_long(LONG)
+    assert len(parts) >= 3
+    assert all(len(p.split()) <= 120 for p in parts)
+    # Nothing lost, nothing reordered, and every cut falls between two sentences.
+    assert " ".join(parts) == LONG
+    for part in parts:
+        assert part.startswith("Residents of district") and part.endswith("days.")
+        assert set(re.split(r"(?<=\.) ", part)) <= set(SENTENCES)
+
+
+def test_parts_are_balanced() -> None:
+    sizes = [len(p.split()) for p in split_long(LONG)]
+    assert min(sizes) >= 0.25 * max(sizes), sizes
+
+
+def test_short_text_is_one_part() -> None:
+    text = " ".join(SENTENCES[:3])
+    assert split_long(text) == [text]
+    assert split_long(LONG, max_words=1000) == [LONG]
+
+
+def test_smaller_limit_gives_more_parts() -> None:
+    parts = split_long(LONG, max_words=40)
+    assert all(len(p.split()) <= 40 for p in parts)
+    assert " ".join(parts) == LONG
+
+
+def test_sentence_spans_keep_a_credit_with_its_sentence_and_respect_abbreviations() -> None:
+    text = "Mr. Assad's forces entered the city on Dec. 13. Residents fled. (Hassan Ammar / AP)"
+    pieces = [text[a:b] for a, b in sentence_spans(text)]
+    assert pieces == ["Mr. Assad's forces entered the city on Dec. 13.", "Residents fled. (Hassan Ammar / AP)"]
+
+
+def test_dedupe_keeps_one_of_two_identical_captions() -> None:
+    blocks = [
+        Block("Syrian residents arrive in Fardos on Dec. 13. (AFP/Getty Images)", "caption"),
+        Block("A man walks past a destroyed building.", "paragraph"),
+        Block("Syrian residents arrive in Fardos on Dec. 13. (George Ourfalian/AFP)", "caption"),
+    ]
+    assert dedupe(blocks) == blocks[:2]
+
+
+def test_dedupe_drops_a_pull_quote_contained_in_a_longer_paragraph() -> None:
+    quote = Block("‘This agreement has not yet been reached, largely because the United States insists'", "paragraph")
+    paragraph = Block(
+        "Russia said: “This agreement has not yet been reached, largely because the United States insists on "
+        "unacceptable terms,” the deputy foreign minister told reporters.", "paragraph")
+    other = Block("Talks will continue in Geneva.", "paragraph")
+    assert dedupe([quote, other, paragraph]) == [other, paragraph]
+    assert dedupe([paragraph, quote]) == [paragraph]
+
+
+def test_dedupe_keeps_different_texts_and_order() -> None:
+    blocks = [Block(f"Caption number {n} shows a different street.", "caption") for n in ("one", "two", "three")]
+    assert dedupe(blocks) == blocks
+
+
+def test_passages_for_numbers_attributes_and_dates() -> None:
+    doc = Document(file="x.txt", outlet="Example News", title="A title", published="2016-12-13",
+                   date_inferred=True, authors=("A. Writer",), url="https://example.com/a")
+    blocks = [
+        Block("Forces retook the district on Dec. 12. (AP)", "caption"),
+        Block(LONG, "paragraph"),
+        Block("The army said on Monday it controlled the city.", "paragraph"),
+    ]
+    passages = passages_for(doc, blocks, first_id=40)
+    assert len(passages) == 2 + len(split_long(LONG))
+    assert [p.id for p in passages] == list(range(40, 40 + len(passages)))
+    assert [p.position for p in passages] == list(range(len(passages)))
+    assert {p.kind for p in passages[1:-1]} == {"paragraph"} and passages[0].kind == "caption"
+    for p in passages:
+        assert (p.document, p.outlet, p.published, p.title, p.url, p.authors, p.date_inferred) == (
+            "x.txt", "Example News", "2016-12-13", "A title", "https://example.com/a", ["A. Writer"], True)
+        assert len(p.text.split()) <= MAX_WORDS
+    assert passages[0].dates == ["2016-12-12"]
+    assert passages[-1].dates == ["2016-12-12"]  # "on Monday" before Tuesday 13 Dec 2016
+
+
+def test_passages_for_without_a_date_resolves_no_yearless_dates() -> None:
+    doc = Document(file="x.txt", outlet="Example", title="T", published=None)
+    (passage,) = passages_for(doc, [Block("Forces retook the district on Dec. 12 and on Monday.", "paragraph")])
+    assert passage.dates == []

@@ -1,0 +1,146 @@
+"""`python -m qa_bot ...` end to end, as a maintainer and a user run it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from qa_bot.index import build_index
+from qa_bot.embed import HashingEmbedder
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+BIKE = "What was the Syrian boy's bike adorned with in Hanano?"
+RESULT_KEYS = {"text", "outlet", "published", "title", "url", "authors", "document", "score", "also_in", "highlight"}
+HASHING = {"QA_BOT_MODEL": "hashing-64"}
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def check_shape(answer: dict, question: str) -> None:
+    assert answer["question"] == question
+    assert isinstance(answer["abstained"], bool) and isinstance(answer["results"], list)
+    assert answer["abstained"] == (answer["results"] == [])
+    for result in answer["results"]:
+        assert RESULT_KEYS <= set(result)
+        assert isinstance(result["authors"], list) and isinstance(result["also_in"], list)
+        assert result["highlight"] is None or (len(result["highlight"]) == 2 and
+                                               0 <= result["highlight"][0] < result["highlight"][1] <= len(result["text"]))
+
+
+def one_error_line(stderr: str) -> str:
+    assert "Traceback" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("qa-bot:")]
+    assert len(errors) == 1, stderr
+    return errors[0]
+
+
+# --- fast -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["index", "ask", "chat", "serve", "run", "eval", "bench"])
+def test_every_subcommand_has_help(run_cli, command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage:") and command in result.stdout.splitlines()[0]
+
+
+def test_no_subcommand_prints_help_and_fails(run_cli) -> None:
+    result = run_cli()
+    assert result.returncode == 2
+    assert "index" in result.stdout and "ask" in result.stdout
+
+
+def test_ask_with_a_missing_index_is_one_line_and_exit_2(run_cli, tmp_path: Path) -> None:
+    result = run_cli("ask", "--index", tmp_path / "no-such-index", "--corpus", CORPUS, "--json", BIKE, env=HASHING)
+    assert result.returncode == 2
+    line = one_error_line(result.stderr)
+    assert "qa-bot index" in line and "no-such-index" in line
+    assert result.stdout == ""
+    assert not (tmp_path / "no-such-index").exists()  # an explicit --index is never built behind your back
+
+
+@pytest.fixture(scope="module")
+def hashing_cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli-hashing") / "index"
+    build_index(CORPUS, out, HashingEmbedder(64))
+    return out
+
+
+def test_ask_with_an_index_of_another_model_is_one_line_and_exit_2(run_cli, hashing_cli_index: Path) -> None:
+    result = run_cli("ask", "--index", hashing_cli_index, "--corpus", CORPUS, BIKE, env={"QA_BOT_MODEL": "hashing-32"})
+    assert result.returncode == 2
+    assert "qa-bot index" in one_error_line(result.stderr)
+
+
+def test_ask_reads_questions_from_stdin_fast(run_cli, hashing_cli_index: Path) -> None:
+    questions = ["Where is Hanano?", "", "What did the army capture?"]
+    result = run_cli("ask", "--index", hashing_cli_index, "--corpus", CORPUS, "--json", "-k", "3",
+                     stdin="\n".join(questions) + "\n", env=HASHING)
+    assert result.returncode == 0, result.stderr
+    answers = json_lines(result.stdout)
+    assert [a["question"] for a in answers] == questions
+    for answer, question in zip(answers, questions):
+        check_shape(answer, question)
+        assert len(answer["results"]) <= 3
+    assert answers[1]["abstained"] and answers[1]["notice"]
+
+
+def test_ask_plain_text_output(run_cli, hashing_cli_index: Path) -> None:
+    result = run_cli("ask", "--index", hashing_cli_index, "--corpus", CORPUS, "", env=HASHING)
+    assert result.returncode == 0 and "news articles" in result.stdout and "\x1b[" not in result.stdout
+
+
+# --- slow: the real model -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli_built(tmp_path_factory: pytest.TempPathFactory, run_cli):
+    out = tmp_path_factory.mktemp("cli-real") / "index"
+    result = run_cli("index", "--corpus", CORPUS, "--out", out)
+    return out, result
+
+
+@pytest.mark.slow
+def test_index_prints_passage_counts_and_time(cli_built, corpus_read) -> None:
+    out, result = cli_built
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout + result.stderr
+    assert "Traceback" not in printed
+    documents, passages = corpus_read
+    for doc in documents:
+        count = sum(p.document == doc.file for p in passages)
+        assert re.search(rf"{re.escape(doc.file)}\s+{count} passages", printed), printed
+    assert re.search(rf"{len(passages)} passages", printed)
+    assert re.search(r"in \d+(\.\d+)? s", printed)
+    assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.slow
+def test_ask_json_finds_the_nbc_caption(cli_built, run_cli) -> None:
+    out, _ = cli_built
+    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", BIKE)
+    assert result.returncode == 0, result.stderr
+    (answer,) = json_lines(result.stdout)
+    check_shape(answer, BIKE)
+    assert not answer["abstained"]
+    nbc = [r for r in answer["results"][:3] if "adorned with a Syrian flag" in r["text"]]
+    assert nbc and nbc[0]["outlet"] == "NBC News" and nbc[0]["published"] == "2016-12-13"
+
+
+@pytest.mark.slow
+def test_ask_json_reads_two_questions_from_stdin(cli_built, run_cli) -> None:
+    out, _ = cli_built
+    questions = [BIKE, "Where did residents fleeing Bustan al-Qasr arrive?"]
+    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    answers = json_lines(result.stdout)
+    assert len(result.stdout.strip().splitlines()) == 2
+    for answer, question in zip(answers, questions):
+        check_shape(answer, question)
+    assert not answers[0]["abstained"]

@@ -1,0 +1,180 @@
+"""`qa-bot eval`: hit counting on a hand-made answerer, and regression figures on the dev set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from qa_bot.evaluate import EvalFileError, evaluate, first_hit, format_report, is_hit, load_items
+from qa_bot.models import Answer, Hit, Passage
+from qa_bot.retrieve import Ranked, Signals
+
+REPO = Path(__file__).resolve().parents[1]
+DEV = REPO / "tests" / "data" / "dev_qa.jsonl"
+
+
+def passage(n: int, doc: str, text: str) -> Passage:
+    return Passage(id=n, text=text, document=doc, outlet=doc, published="2016-12-13", title="t", url=None,
+                   authors=[], position=n, kind="paragraph")
+
+
+P = [
+    passage(0, "A", "The boy's bike was adorned with a Syrian flag."),
+    passage(1, "B", "In a caption the bike is ADORNED   WITH a syrian\nflag, too."),
+    passage(2, "A", "Unrelated text about the old city."),
+    passage(3, "C", "Talks will continue in Geneva, officials said."),
+]
+
+
+class FakeAnswerer:
+    """Returns fixed rankings: what `evaluate` needs of an Answerer and nothing more."""
+
+    def __init__(self, plan: dict[str, dict]) -> None:
+        self.plan = plan
+        self.index = SimpleNamespace(passages=P)
+
+    def _hits(self, question: str) -> list[Hit]:
+        return [Hit(P[i], 1.0 - r / 10, also_in=[P[j] for j in also]) for r, (i, also) in
+                enumerate(self.plan[question]["hits"])]
+
+    def ask_many(self, questions: list[str], k: int) -> list[Answer]:
+        out = []
+        for q in questions:
+            abstained = self.plan[q].get("abstain", False)
+            out.append(Answer(q, abstained, [] if abstained else self._hits(q)[:k], notice="no" if abstained else None))
+        return out
+
+    def rank_many(self, questions: list[str], k: int) -> list[Ranked]:
+        return [Ranked(self._hits(q)[:k], Signals(), None, dense_order=self.plan[q].get("dense", []),
+                       keyword_order=self.plan[q].get("keyword", [])) for q in questions]
+
+
+ITEMS = [
+    {"id": "q1", "question": "bike one", "answers": ["adorned with a syrian flag"], "docs": ["A"], "kind": "factoid"},
+    {"id": "q2", "question": "bike two", "answers": ["Adorned with a  Syrian flag"], "docs": ["B"], "kind": "factoid"},
+    {"id": "q3", "question": "geneva wrong doc", "answers": ["continue in Geneva"], "docs": ["A"], "kind": "factoid"},
+    {"id": "q4", "question": "geneva also", "answers": ["CONTINUE IN GENEVA"], "docs": ["C"], "kind": "multi"},
+    {"id": "q5", "question": "out one", "answers": [], "docs": [], "kind": "out-of-scope"},
+    {"id": "q6", "question": "out two", "answers": [], "docs": [], "kind": "out-of-scope"},
+    {"id": "q7", "question": "abstained in scope", "answers": ["adorned with"], "docs": ["A"], "kind": "factoid"},
+]
+PLAN = {
+    "bike one": {"hits": [(2, []), (0, [])], "dense": [0], "keyword": [2, 3, 1, 0]},
+    "bike two": {"hits": [(1, [])], "dense": [0, 1], "keyword": [1]},
+    "geneva wrong doc": {"hits": [(3, [])], "dense": [3], "keyword": [3]},
+    "geneva also": {"hits": [(2, [3])], "dense": [2, 3], "keyword": []},
+    "out one": {"hits": [(2, [])], "abstain": True},
+    "out two": {"hits": [(2, [])]},
+    "abstained in scope": {"hits": [(0, [])], "abstain": True, "dense": [0], "keyword": [0]},
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    return evaluate(FakeAnswerer(PLAN), ITEMS)
+
+
+def test_hit_counting_is_case_and_whitespace_insensitive_and_doc_restricted() -> None:
+    assert is_hit([P[0]], ITEMS[0]) and is_hit([P[1]], ITEMS[1])
+    assert not is_hit([P[1]], ITEMS[0])  # right words, wrong document
+    assert not is_hit([P[3]], ITEMS[2])
+    assert is_hit([P[2], P[3]], ITEMS[3])  # an also_in copy counts
+    assert first_hit([[P[2]], [P[2]], [P[0]]], ITEMS[0]) == 3
+    assert first_hit([[P[2]]] * 10 + [[P[0]]], ITEMS[0]) is None  # beyond depth 10
+
+
+def test_ranks_per_mode(report: dict) -> None:
+    ranks = {row["id"]: row["rank"] for row in report["rows"]}
+    assert [ranks[q]["hybrid"] for q in ("q1", "q2", "q3", "q4", "q7")] == [2, 1, None, 1, None]
+    assert ranks["q7"]["hybrid_unabstained"] == 1
+    assert [ranks[q]["dense"] for q in ("q1", "q2", "q3", "q4")] == [1, 2, None, 2]
+    assert [ranks[q]["keyword"] for q in ("q1", "q2", "q3", "q4")] == [4, 1, None, None]
+
+
+def test_summary_figures(report: dict) -> None:
+    overall = report["overall"]
+    assert (overall["questions"], overall["in_scope"], overall["out_of_scope"]) == (7, 5, 2)
+    hybrid = overall["hybrid"]
+    assert (hybrid["recall@1"], hybrid["recall@3"], hybrid["recall@5"]) == (0.4, 0.6, 0.6)
+    assert hybrid["mrr@10"] == 0.5
+    assert overall["dense"]["recall@1"] == 0.4 and overall["keyword"]["recall@5"] == 0.6  # q7 counts for baselines
+    assert overall["abstention_accuracy"] == 0.5
+    assert overall["false_abstention"] == 0.2
+    assert set(report["by_kind"]) == {"factoid", "multi", "out-of-scope"}
+    assert report["by_kind"]["multi"]["hybrid"]["recall@1"] == 1.0
+
+
+def test_misses_list_what_went_wrong(report: dict) -> None:
+    misses = {m["id"]: m["rank"] for m in report["misses"]}
+    assert misses == {"q1": 2, "q3": None, "q6": "answered", "q7": "abstained"}
+    text = format_report(report)
+    assert "qa-bot (hybrid)" in text and "q6" in text and "0.400" in text
+
+
+def test_load_items_defaults_and_errors(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"question": "q?", "answers": [], "docs": []}) + "\n\n" +
+                    json.dumps({"question": "r?", "answers": ["x"], "docs": ["d"]}) + "\n", encoding="utf-8")
+    items = load_items(good)
+    assert [(i["id"], i["kind"]) for i in items] == [("line1", "out-of-scope"), ("line3", "factoid")]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"question": "q?", "answers": [], "docs": []}) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(EvalFileError, match="bad.jsonl:2"):
+        load_items(bad)
+    bad.write_text(json.dumps({"question": "q?"}) + "\n", encoding="utf-8")
+    with pytest.raises(EvalFileError, match="answers, docs"):
+        load_items(bad)
+
+
+def test_dev_set_is_well_formed(corpus_read) -> None:
+    files = {d.file for d in corpus_read[0]}
+    items = load_items(DEV)
+    assert len(items) >= 30 and len({i["id"] for i in items}) == len(items)
+    assert any(not i["answers"] for i in items) and any(i["answers"] for i in items)
+    for item in items:
+        assert set(item["docs"]) <= files
+        passages = [p for p in corpus_read[1] if p.document in item["docs"]]
+        assert not item["answers"] or is_hit(passages, item), item["id"]  # every answer exists in the corpus
+
+
+# --- the dev set with the real model -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dev_report(real_answerer) -> dict:
+    return evaluate(real_answerer, load_items(DEV))
+
+
+@pytest.mark.slow
+def test_dev_report_is_consistent(dev_report: dict) -> None:
+    items = load_items(DEV)
+    assert [r["id"] for r in dev_report["rows"]] == [i["id"] for i in items]
+    overall = dev_report["overall"]
+    for mode in ("hybrid", "dense", "keyword", "hybrid_unabstained"):
+        f = overall[mode]
+        assert 0 <= f["recall@1"] <= f["recall@3"] <= f["recall@5"] <= 1
+    assert overall["hybrid"]["recall@5"] <= overall["hybrid_unabstained"]["recall@5"]
+    assert "qa-bot (hybrid)" in format_report(dev_report)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="tuning in progress")
+def test_dev_quality_thresholds(dev_report: dict) -> None:
+    o = dev_report["overall"]
+    h = o["hybrid"]
+    checks = {
+        "recall@5 >= 0.96": h["recall@5"] >= 0.96,
+        "recall@1 >= 0.85": h["recall@1"] >= 0.85,
+        "mrr@10 >= 0.9": h["mrr@10"] >= 0.9,
+        "abstention_accuracy >= 0.75": o["abstention_accuracy"] >= 0.75,
+        "false_abstention <= 0.05": o["false_abstention"] <= 0.05,
+        "recall@5 >= dense": h["recall@5"] >= o["dense"]["recall@5"],
+        "recall@5 >= keyword": h["recall@5"] >= o["keyword"]["recall@5"],
+    }
+    figures = {"hybrid": h, "dense R@5": o["dense"]["recall@5"], "keyword R@5": o["keyword"]["recall@5"],
+               "abstention_accuracy": o["abstention_accuracy"], "false_abstention": o["false_abstention"]}
+    failed = [name for name, ok in checks.items() if not ok]
+    assert not failed, f"{failed}; figures: {figures}"

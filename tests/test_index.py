@@ -1,0 +1,262 @@
+"""Building, storing and loading the index (fake embedder, temporary folders)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qa_bot.index as index_module
+from qa_bot.answer import Answerer
+from qa_bot.embed import HashingEmbedder
+from qa_bot.index import IndexProblem, build_index, load_index, read_passages
+from qa_bot.manifest import ManifestError, load_manifest
+from qa_bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The fake embedder, recording every passage text it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.encoded: list[str] = []
+
+    def encode_passages(self, texts, spans, *, progress=False):
+        self.encoded.extend(texts)
+        return super().encode_passages(texts, spans, progress=progress)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus copy and its index, built once per module; tests work on copies of both."""
+    root = tmp_path_factory.mktemp("pristine")
+    shutil.copytree(CORPUS, root / "corpus")
+    build_index(root / "corpus", root / "index", HashingEmbedder(64))
+    return root
+
+
+@pytest.fixture
+def built(tmp_path: Path, pristine: Path) -> tuple[Path, Path]:
+    """(corpus copy, index of it) that a test may change or damage."""
+    shutil.copytree(pristine, tmp_path / "work")
+    return tmp_path / "work" / "corpus", tmp_path / "work" / "index"
+
+
+# --- what a build writes -----------------------------------------------------------------------
+
+
+def test_build_writes_a_complete_manifest(hashing_index_dir: Path, corpus_read) -> None:
+    meta = json.loads((hashing_index_dir / "manifest.json").read_text(encoding="utf-8"))
+    documents, passages = corpus_read
+    assert meta["model"] == "hashing-64" and meta["dimension"] == 64
+    assert meta["passages"] == len(passages)
+    expected_hashes = {d.file: sha256(CORPUS / d.file) for d in documents} | {"manifest.toml": sha256(CORPUS / "manifest.toml")}
+    assert meta["hashes"] == expected_hashes
+    assert {"faiss-cpu", "numpy", "sentence-transformers"} <= set(meta["versions"])
+    assert all(isinstance(v, str) and v for v in meta["versions"].values())
+    assert datetime.fromisoformat(meta["built_at"]).tzinfo is not None
+    assert [d["file"] for d in meta["documents"]] == [d.file for d in documents]
+
+
+def test_build_report_counts(tmp_path: Path, corpus_read) -> None:
+    documents, passages = corpus_read
+    report = build_index(CORPUS, tmp_path / "index", HashingEmbedder(64))
+    assert report.passages == len(passages) == report.embedded
+    assert report.documents == [(d.file, sum(p.document == d.file for p in passages)) for d in documents]
+    assert all(count > 0 for _, count in report.documents)
+    assert report.index_type == "flat" and report.seconds > 0
+
+
+def test_load_index_round_trips(hashing_index_dir: Path, corpus_read) -> None:
+    documents, passages = corpus_read
+    data = load_index(hashing_index_dir, model="hashing-64", dimension=64, corpus_dir=CORPUS)
+    assert data.documents == documents
+    assert [p.to_dict() for p in data.passages] == [p.to_dict() for p in passages]
+    assert data.vectors.shape == (len(passages), 64)
+    assert data.dense.ntotal == len(passages) == len(data.groups)
+    assert data.sentence_offsets[-1] == len(data.sentence_vectors) == sum(len(p.sentences) for p in passages)
+    assert np.allclose(np.linalg.norm(data.vectors, axis=1), 1.0, atol=1e-5)
+    assert "aleppo" in data.vocabulary
+
+
+def test_the_caption_two_outlets_ran_is_one_duplicate_group(hashing_index_dir: Path) -> None:
+    data = load_index(hashing_index_dir)
+    phrase = "fleeing violence in the restive bustan al-qasr neighborhood, arrive in"
+    copies = [p for p in data.passages if phrase in p.text.lower()]
+    assert {p.document[:3] for p in copies} == {"000", "001"}
+    assert len({int(data.groups[p.id]) for p in copies}) == 1
+
+
+# --- every problem is one line that says what to run ------------------------------------------------
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _drop_last_line(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+DAMAGE = {
+    "missing folder": lambda out: shutil.rmtree(out),
+    "missing manifest.json": lambda out: (out / "manifest.json").unlink(),
+    "corrupt manifest.json": lambda out: (out / "manifest.json").write_text("{not json", encoding="utf-8"),
+    "manifest.json not an object": lambda out: (out / "manifest.json").write_text("[1, 2]", encoding="utf-8"),
+    "truncated dense.faiss": lambda out: _truncate(out / "dense.faiss"),
+    "truncated passages.jsonl": lambda out: _truncate(out / "passages.jsonl"),
+    "passages.jsonl one line short": lambda out: _drop_last_line(out / "passages.jsonl"),
+    "truncated vectors.npy": lambda out: _truncate(out / "vectors.npy"),
+    "missing bm25": lambda out: shutil.rmtree(out / "bm25"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damaged_index_is_an_index_problem(built: tuple[Path, Path], damage) -> None:
+    corpus, out = built
+    damage(out)
+    with pytest.raises(IndexProblem) as info:
+        load_index(out, model="hashing-64", dimension=64, corpus_dir=corpus, mmap=False)
+    message = str(info.value)
+    assert "qa-bot index" in message and "\n" not in message
+
+
+def test_another_model_is_an_index_problem(hashing_index_dir: Path) -> None:
+    with pytest.raises(IndexProblem, match="qa-bot index") as info:
+        load_index(hashing_index_dir, model="sentence-transformers/all-MiniLM-L6-v2")
+    assert "hashing-64" in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(IndexProblem, match="qa-bot index"):
+        load_index(hashing_index_dir, dimension=384)
+
+
+def test_answerer_refuses_an_index_of_another_model(hashing_index_dir: Path) -> None:
+    settings = Settings(corpus_dir=CORPUS, index_dir=hashing_index_dir)
+    with pytest.raises(IndexProblem, match="qa-bot index"):
+        Answerer.load(settings, HashingEmbedder(32))
+    assert Answerer.load(settings, HashingEmbedder(64)).index.meta["model"] == "hashing-64"
+
+
+def test_stale_corpus_names_the_changed_file(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    load_index(out, corpus_dir=corpus)  # fresh
+    changed = next(corpus.glob("003_*.txt"))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA sentence added after the build.\n", encoding="utf-8")
+    with pytest.raises(IndexProblem) as info:
+        load_index(out, corpus_dir=corpus)
+    message = str(info.value)
+    assert changed.name in message and "qa-bot index" in message and "\n" not in message
+
+
+def test_stale_manifest_is_named(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    manifest = corpus / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"NBC News"', '"NBC"'), encoding="utf-8")
+    with pytest.raises(IndexProblem, match="manifest.toml"):
+        load_index(out, corpus_dir=corpus)
+
+
+# --- incremental rebuilds -------------------------------------------------------------------------
+
+
+def test_rebuild_of_an_unchanged_corpus_embeds_nothing(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    embedder = CountingEmbedder()
+    report = build_index(corpus, out, embedder)
+    assert report.embedded == 0 and embedder.encoded == []
+    assert report.passages == len(read_passages(corpus)[1])
+
+
+def test_rebuild_after_replacing_one_document_embeds_only_its_passages(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    changed = next(corpus.glob("002_*.txt"))
+    changed.write_text(
+        "The first paragraph of a rewritten report about talks in Geneva.\n\n"
+        "A second paragraph says the delegations met twice on Tuesday and again on Wednesday.\n\n"
+        "A third paragraph quotes an official who said the sides were still far apart.\n",
+        encoding="utf-8",
+    )
+    embedder = CountingEmbedder()
+    report = build_index(corpus, out, embedder)
+    counts = dict(report.documents)
+    assert counts[changed.name] == 3
+    assert report.embedded == counts[changed.name]
+    new_passages = [p for p in read_passages(corpus)[1] if p.document == changed.name]
+    assert sorted(embedder.encoded) == sorted(p.text for p in new_passages)
+    load_index(out, model="hashing-64", corpus_dir=corpus)  # fresh again
+
+
+def test_rebuild_after_editing_one_paragraph_embeds_only_from_that_document(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    changed = next(corpus.glob("003_*.txt"))
+    text = changed.read_text(encoding="utf-8")
+    assert "Ameen al-Halabi, a photographer." in text
+    changed.write_text(text.replace("Ameen al-Halabi, a photographer.", "Ameen al-Halabi, a photographer in Aleppo."),
+                       encoding="utf-8")
+    embedder = CountingEmbedder()
+    report = build_index(corpus, out, embedder)
+    own = {p.text for p in read_passages(corpus)[1] if p.document == changed.name}
+    assert 1 <= report.embedded <= dict(report.documents)[changed.name]
+    assert len(embedder.encoded) == report.embedded and set(embedder.encoded) <= own
+    assert any("photographer in Aleppo" in t for t in embedder.encoded)
+
+
+def test_rebuild_with_another_model_embeds_everything(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    report = build_index(corpus, out, HashingEmbedder(32))
+    assert report.embedded == report.passages
+    assert load_index(out, model="hashing-32").vectors.shape[1] == 32
+
+
+# --- atomic replacement ---------------------------------------------------------------------------
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_failure_while_writing_leaves_the_previous_index(built: tuple[Path, Path], monkeypatch) -> None:
+    corpus, out = built
+    before = _snapshot(out)
+    changed = next(corpus.glob("000_*.txt"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Hanano", "Hananu"), encoding="utf-8")
+
+    def broken(texts):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(index_module.KeywordIndex, "build", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_index(corpus, out, HashingEmbedder(64))
+    assert _snapshot(out) == before
+    assert load_index(out, model="hashing-64").meta["passages"] > 0
+    leftovers = [p.name for p in out.parent.iterdir() if ".building-" in p.name or ".old-" in p.name]
+    assert leftovers == []
+
+
+def test_bad_manifest_stops_the_build_before_writing(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    before = _snapshot(out)
+    (corpus / "005_unlisted.txt").write_text("Not in the manifest.\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="005_unlisted.txt"):
+        build_index(corpus, out, HashingEmbedder(64))
+    assert _snapshot(out) == before
+
+
+def test_build_into_a_new_nested_folder(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "index"
+    build_index(CORPUS, out, HashingEmbedder(16))
+    assert load_index(out, model="hashing-16", corpus_dir=CORPUS).meta["dimension"] == 16
+    assert len(load_manifest(CORPUS)) == len(load_index(out).documents)

@@ -1,0 +1,129 @@
+"""Reading a question: spelling against the corpus vocabulary, chat words, outlets, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_bot.lexical import Speller, Vocabulary, words
+from qa_bot.query import QueryParser, outlet_aliases
+
+NYT, WAPO, NBC, GLOBE, MEE = (
+    "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
+
+
+@pytest.fixture(scope="module")
+def vocabulary(corpus_read) -> Vocabulary:
+    return Vocabulary.build([p.text for p in corpus_read[1]])
+
+
+@pytest.fixture(scope="module")
+def parser(corpus_read, vocabulary) -> QueryParser:
+    documents = corpus_read[0]
+    return QueryParser(vocabulary, sorted({d.outlet for d in documents}))
+
+
+def test_corpus_outlets_are_the_ones_named_here(corpus_read) -> None:
+    assert {d.outlet for d in corpus_read[0]} == {NYT, WAPO, NBC, GLOBE, MEE}
+
+
+@pytest.mark.parametrize(("typo", "fixed", "question"), [
+    ("alepo", "aleppo", "what happened in alepo"),
+    ("civilans", "civilians", "were civilans killed in the east"),
+    ("evacuaton", "evacuation", "when did the evacuaton of rebels start"),
+])
+def test_typos_are_corrected_towards_the_corpus(parser: QueryParser, vocabulary, typo: str, fixed: str,
+                                                question: str) -> None:
+    assert typo not in vocabulary and fixed in vocabulary
+    query = parser.parse(question)
+    assert fixed in words(query.text) and typo not in words(query.text)
+    assert fixed in query.content_words
+    assert fixed not in query.unknown and typo not in query.unknown
+
+
+def test_corpus_words_and_names_are_never_changed(parser: QueryParser) -> None:
+    question = "Who is Abdul-Ghani Kassa and what happened in Hanano and Ramouseh?"
+    assert parser.parse(question).text == question
+
+
+def test_speller_leaves_real_words_and_short_words(vocabulary) -> None:
+    speller = Speller(vocabulary)
+    assert speller.correct("aleppo") == "aleppo"
+    assert speller.correct("the") == "the"
+    assert speller.correct("b4") == "b4"  # not alphabetic: left to the chat table
+    assert speller.correct("alepo") == "aleppo"
+
+
+@pytest.mark.parametrize(("chat", "meant"), [("wat", "what"), ("b4", "before"), ("bldg", "building")])
+def test_chat_words_are_expanded(parser: QueryParser, chat: str, meant: str) -> None:
+    query = parser.parse(f"al mashhad man walking by destroyed bldg dec 14 wat was announced the day b4 {chat}")
+    assert chat not in query.text.split()
+    assert meant in query.text.split()
+
+
+def test_chat_question_end_to_end(parser: QueryParser) -> None:
+    query = parser.parse("wat happend b4 the bldg collapsed in alepo")
+    assert query.text.startswith("what ")
+    assert {"before", "building", "aleppo"} <= set(query.text.split())
+
+
+@pytest.mark.parametrize(("question", "outlet"), [
+    ("According to the Washington Post, how many people fled Aleppo?", WAPO),
+    ("what did the washington post report about civilians", WAPO),
+    ("What does the NYT say about rebel groups?", NYT),
+    ("Per the Times, what did residents say?", NYT),
+    ("per the Times what did residents say", NYT),
+    ("What did The New York Times report on Friday?", NYT),
+    ("who r the wapo reporters that contributed from beirut", WAPO),
+    ("What did NBC show in Hanano?", NBC),
+    ("What did the Globe photograph in the old city?", GLOBE),
+    ("Middle East Eye report on the Observatory", MEE),
+])
+def test_outlets_named_in_a_question(parser: QueryParser, question: str, outlet: str) -> None:
+    query = parser.parse(question)
+    assert query.outlets == {outlet}
+
+
+def test_the_outlet_name_is_removed_from_the_searched_text(parser: QueryParser) -> None:
+    query = parser.parse("According to the Washington Post, how many people fled Aleppo?")
+    assert "washington" not in query.text.lower() and "post" not in query.text.lower()
+    assert "aleppo" in query.text.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "How many times did the ceasefire collapse?",
+    "what did the times report about civilians",  # lower-case "times" is a word, not the outlet
+    "Did the post office in Aleppo close?",
+    "What did the BBC report?",  # not an outlet of this corpus
+    "What happened in the news today?",
+])
+def test_no_outlet_when_none_is_named(parser: QueryParser, question: str) -> None:
+    assert parser.parse(question).outlets == set()
+
+
+def test_outlet_aliases_are_unambiguous_and_longest_first() -> None:
+    aliases = outlet_aliases([NYT, WAPO, NBC, "The Financial Times"])
+    table = dict(aliases)
+    assert table["Post"] == WAPO
+    assert "Times" not in table  # two outlets end with it
+    assert "News" not in table and "news" not in table
+    assert table["new york times"] == NYT and table["nyt"] == NYT and table["wapo"] == WAPO
+    assert "globe" not in table  # nickname of an outlet that is not in the corpus
+    lengths = [len(alias) for alias, _ in aliases]
+    assert lengths == sorted(lengths, reverse=True)
+
+
+def test_dates_in_questions(parser: QueryParser) -> None:
+    assert parser.parse("What happened in Aleppo on Dec. 13?").month_days == {(12, 13)}
+    assert parser.parse("What happened in Aleppo?").month_days == set()
+
+
+def test_content_and_unknown_words(parser: QueryParser) -> None:
+    query = parser.parse("What is the capital of Narnia?")
+    assert "narnia" in query.content_words and "narnia" in query.unknown
+    assert "what" not in query.content_words
+    assert parser.parse("what is it that they were").content_words == []
+
+
+def test_question_scaffolding_is_not_searched(parser: QueryParser) -> None:
+    tokens = parser.parse("What did they say happened to Hanano?").tokens
+    assert tokens and all(t.startswith("hanano") for t in tokens)
