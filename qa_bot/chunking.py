@@ -63,6 +63,12 @@ def split_long(text: str, max_words: int = MAX_WORDS) -> list[str]:
     return chunks
 
 
+def without_credit(text: str) -> str:
+    """The text a passage says, without its trailing photo credit: credits name
+    agencies ("Agence France-Presse"), which must not make "France" look covered."""
+    return CREDIT_TAIL.sub("", text)
+
+
 def _key(text: str) -> str:
     """Comparison form: no credit, no quotes or punctuation, case-folded."""
     text = CREDIT_TAIL.sub("", text)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import faiss
 import numpy as np
 
-from qa_bot.chunking import passages_for
+from qa_bot.chunking import passages_for, without_credit
 from qa_bot.embed import Embedder
 from qa_bot.ingest import IngestError, decode, extract_blocks
 from qa_bot.lexical import KeywordIndex, Vocabulary
@@ -275,7 +275,7 @@ def _write(tmp: Path, meta: dict, passages: list[Passage], vectors: np.ndarray, 
     np.save(tmp / "groups.npy", groups)
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     KeywordIndex.build(texts).save(tmp / "bm25")
-    Vocabulary.build(texts).save(tmp / "vocabulary.json")
+    Vocabulary.build([without_credit(t) for t in texts]).save(tmp / "vocabulary.json")
     # The manifest goes last: an index folder without one is incomplete by definition.
     (tmp / META).write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
 

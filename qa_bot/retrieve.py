@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
+from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
 from qa_bot.lexical import english_frequencies, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
@@ -249,7 +250,7 @@ class Retriever:
     def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
                  fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
         content = query.content_words
-        covered = {stem(w) for h in hits[:3] for p in (h.passage, *h.also_in) for w in words(p.text)}
+        covered = {stem(w) for h in hits[:3] for p in (h.passage, *h.also_in) for w in words(without_credit(p.text))}
         # Judged against the best results, not the whole corpus: a bigger corpus
         # knows more words, but the answer still has to be in what is returned.
         names = [w for w in re.findall(r"\b(?:[A-Z][a-z]+|\d{3,})\b", query.raw[1:])

@@ -161,7 +161,6 @@ def test_dev_report_is_consistent(dev_report: dict) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="tuning in progress")
 def test_dev_quality_thresholds(dev_report: dict) -> None:
     o = dev_report["overall"]
     h = o["hybrid"]

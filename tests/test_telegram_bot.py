@@ -29,7 +29,6 @@ from typing import Any
 import pytest
 from telegram import Bot, Chat, Message, User
 
-from qa_bot import render
 from qa_bot import telegram_bot as tb
 from qa_bot.models import Answer, Coverage, Document, Hit, Passage
 from qa_bot.settings import Settings
