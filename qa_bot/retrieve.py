@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 
@@ -270,6 +271,12 @@ class Retriever:
         )
 
 
+@lru_cache(maxsize=1)
+def english_total() -> int:
+    return max(english_frequencies().values())
+
+
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     return stemmer().stemWord(word)
 
@@ -280,7 +287,7 @@ def rare_word_coverage(content: list[str], covered_stems: set[str]) -> float:
     if not content:
         return 0.0
     english = english_frequencies()
-    total = max(english.values())
+    total = english_total()
     weights = [math.log(total / (english.get(w, 0) + 1000)) for w in content]
     found = sum(wt for w, wt in zip(content, weights) if stem(w) in covered_stems)
     return found / sum(weights) if sum(weights) > 0 else 0.0
