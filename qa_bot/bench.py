@@ -368,13 +368,17 @@ def dense_at_scale(vectors: np.ndarray, queries: np.ndarray, label: str) -> list
         rows.append({
             "n": n,
             "index": kind,
-            "build_s": round(build_s, 3),
+            "build_s": round(build_s, 6),
             "bytes_per_passage": round(size / n, 1),
             "search_ms": ms(latencies),
             "recall_at_10": 1.0 if kind == "flat" else round(recall(found, truth), 4),
             "ef_search": ef,
             "ef_sweep": sweep,
         })
+        row = rows[-1]
+        say(f"{label}: {kind} built in {build_s:.1f} s, {row['bytes_per_passage']:.0f} B/passage, "
+            f"median {row['search_ms']['median']:.3f} ms, recall@10 {row['recall_at_10']:.4f}"
+            + (f" at efSearch {ef}" if ef else ""))
         del index
     return rows
 
@@ -439,7 +443,8 @@ def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int,
             search(q)
             latencies.append(time.perf_counter() - started)
     figures = ms(latencies)
-    return {"n": n, "ms_median": figures["median"], "ms_p95": figures["p95"], "build_s": round(build_s, 3)}
+    say(f"{label}: bm25s built in {build_s:.1f} s, scores + top-{top} median {figures['median']:.3f} ms")
+    return {"n": n, "ms_median": figures["median"], "ms_p95": figures["p95"], "build_s": round(build_s, 6)}
 
 
 def measure_synthetic(answerer: Any, questions: list[str], sizes: list[int]) -> dict[str, Any]:

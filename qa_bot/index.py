@@ -285,6 +285,7 @@ def write_atomically(target: Path, fill: Callable[[Path], None]) -> None:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it owner-only; a bot may run as another user
     try:
         fill(tmp)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
