@@ -156,18 +156,9 @@ def load_questions(path: Path) -> list[str]:
 
 def load_answerer(args: argparse.Namespace, settings: Settings, embedder: Any) -> Any:
     """Like `qa-bot ask`: the default index folder is built when missing or stale."""
-    from qa_bot.answer import Answerer
-    from qa_bot.index import IndexProblem, build_index
+    from qa_bot.cli import load_answerer as load
 
-    try:
-        return Answerer.load(settings, embedder)
-    except IndexProblem as problem:
-        if getattr(args, "index", None) is not None:
-            raise
-        say(f"{problem} — building it now.")
-        build_index(settings.corpus_dir, settings.index_dir, embedder, index_type=settings.index_type,
-                    flat_max=settings.flat_max, say=say)
-        return Answerer.load(settings, embedder)
+    return load(args, settings, embedder)
 
 
 def measure_serving(answerer: Any, questions: list[str]) -> dict[str, Any]:

@@ -140,13 +140,13 @@ def say(message: str) -> None:
 # --- answering ------------------------------------------------------------------------------
 
 
-def load_answerer(args: argparse.Namespace, settings: Settings):
+def load_answerer(args: argparse.Namespace, settings: Settings, embedder=None):
     """Load the index; with the default index folder, build it first when missing or stale."""
     from qa_bot.answer import Answerer
     from qa_bot.embed import load_embedder
     from qa_bot.index import IndexProblem
 
-    embedder = load_embedder(settings.model)
+    embedder = embedder or load_embedder(settings.model)
     try:
         return Answerer.load(settings, embedder)
     except IndexProblem as problem:
