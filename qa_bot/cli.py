@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("index", cmd_index, "Rebuild the index from the corpus (re-embeds only changed documents).")
     sub.add_argument("--corpus", type=Path, help="corpus folder with manifest.toml (default: corpus)")
     sub.add_argument("--out", type=Path, help="index folder to write (default: embeddings)")
-    sub.add_argument("--index-type", choices=["auto", "flat", "hnsw", "hnsw-sq8"], help="FAISS index type (default: auto)")
+    sub.add_argument("--index-type", choices=["auto", "flat", "hnsw", "hnsw-sq8", "ivf"], help="FAISS index type (default: auto)")
 
     sub = command("ask", cmd_ask, "Answer a question (or one question per line from standard input).")
     sub.add_argument("question", nargs="?", help="the question; omit to read questions from standard input")
@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print the figures as JSON")
     sub.add_argument("--synthetic", type=int, nargs="*", metavar="N", help="also measure retrieval at N synthetic passages")
     sub.add_argument("--questions", type=Path, help="JSONL questions to time (default: the bundled dev set)")
+    sub.add_argument("--noise", choices=["isotropic", "shaped"], default="isotropic",
+                     help="noise of --synthetic vectors: isotropic, or shaped like the real vectors' spread")
     return parser
 
 

@@ -94,6 +94,7 @@ class Retriever:
             for p in self.passages
         ]
         self._idf_cache: dict[str, float] = {}
+        self._tokens_cache: dict[int, list[set[str]]] = {}
 
     # --- candidate generation ---------------------------------------------------------
 
@@ -126,7 +127,8 @@ class Retriever:
         keyword_all = self.index.keyword.scores(query.tokens, total)
         if mask is not None:
             keyword_all = np.where(mask, keyword_all, 0.0)
-        keyword_ids = np.argsort(-keyword_all)[:n]
+        top = np.argpartition(-keyword_all, n - 1)[:n] if n < total else np.arange(total)
+        keyword_ids = top[np.argsort(-keyword_all[top], kind="stable")]
         keyword_ids = keyword_ids[keyword_all[keyword_ids] > 0]
         dense_ids = self.dense_candidates(qvec, mask, n)
         candidates = np.unique(np.concatenate([dense_ids, keyword_ids])).astype(np.int64)
@@ -155,10 +157,14 @@ class Retriever:
         """Blend of whole-passage and best-sentence similarity."""
         passage = self.index.vectors[candidates] @ qvec
         offsets = self.index.sentence_offsets
-        best_sentence = np.array([
-            float(np.max(self.index.sentence_vectors[offsets[c] : offsets[c + 1]] @ qvec)) if offsets[c + 1] > offsets[c] else p
-            for c, p in zip(candidates, passage)
-        ])
+        starts, lengths = offsets[candidates], offsets[candidates + 1] - offsets[candidates]
+        best_sentence = passage.astype(np.float64)
+        has = lengths > 0
+        if has.any():  # every candidate's sentences in one gather and one matmul
+            s, n = starts[has], lengths[has]
+            firsts = np.cumsum(n) - n
+            rows = np.repeat(s - firsts, n) + np.arange(int(n.sum()))
+            best_sentence[has] = np.maximum.reduceat(np.asarray(self.index.sentence_vectors[rows]) @ qvec, firsts)
         share = self.weights.sentence
         return (1 - share) * passage + share * best_sentence
 
@@ -229,6 +235,14 @@ class Retriever:
 
     # --- highlight ----------------------------------------------------------------------
 
+    def _sentence_tokens(self, passage: Passage) -> list[set[str]]:
+        """Each sentence's keyword tokens: one tokenize call per passage, then cached."""
+        found = self._tokens_cache.get(passage.id)
+        if found is None:
+            found = [set(t) for t in tokenize([passage.text[a:b] for a, b in passage.sentences])]
+            self._tokens_cache[passage.id] = found
+        return found
+
     def highlight(self, passage: Passage, query: Query, qvec: np.ndarray) -> tuple[int, int] | None:
         """The sentence that best answers: meaning and shared rare words both count."""
         spans = passage.sentences
@@ -238,9 +252,7 @@ class Retriever:
         vectors = self.index.sentence_vectors[offsets[passage.id] : offsets[passage.id + 1]]
         semantic = vectors @ qvec if len(vectors) == len(spans) else np.zeros(len(spans))
         wanted = set(query.tokens)
-        overlap = np.array([
-            len(wanted & set(tokenize([passage.text[a:b]])[0])) / max(1, len(wanted)) for a, b in spans
-        ])
+        overlap = np.array([len(wanted & tokens) / max(1, len(wanted)) for tokens in self._sentence_tokens(passage)])
         best = int(np.argmax(semantic + 0.5 * overlap))
         start, end = spans[best]
         trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", passage.text[start:end])
@@ -313,10 +325,12 @@ def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor
             break
         chosen.append(hit)
         counts[doc] = counts.get(doc, 0) + 1
-    for hit in waiting + [h for h in hits if h not in chosen and h not in waiting]:
+    # Identity, not ==: dataclass equality compares whole passages (most of rank's time).
+    taken = {id(h) for h in chosen} | {id(h) for h in waiting}
+    for hit in waiting + [h for h in hits if id(h) not in taken]:
         if len(chosen) >= k:
             break
-        if hit not in chosen:
+        if all(hit is not c for c in chosen):
             chosen.append(hit)
     return chosen[:k]
 

@@ -26,7 +26,7 @@ class Settings:
     index_dir: Path = Path("embeddings")
     model: str = DEFAULT_MODEL
     top_k: int = 5
-    # Index type: "auto" picks exact search for small corpora, HNSW above `flat_max`.
+    # Index type: "auto" picks exact search for small corpora, IVF above `flat_max`.
     index_type: str = "auto"
     flat_max: int = 50_000
     telegram_token: str | None = field(default=None, repr=False)

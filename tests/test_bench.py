@@ -79,6 +79,10 @@ def test_synthetic_retrieval_has_each_index_with_recall_against_exact(hashing_re
         assert positive(row["search_ms"]["median"]) and row["search_ms"]["p95"] >= row["search_ms"]["median"]
         assert 0.0 <= row["recall_at_10"] <= 1.0
     assert rows["flat"]["recall_at_10"] == 1.0 and rows["flat"]["ef_search"] is None
+    assert rows["flat"]["recall_10_in_100"] == 1.0
+    for kind in ("hnsw", "hnsw-sq8"):
+        # 100 candidates hold at least as much of the exact top 10 as 10 results do.
+        assert rows[kind]["recall_at_10"] <= rows[kind]["recall_10_in_100"] <= 1.0
     for kind in ("hnsw", "hnsw-sq8"):
         assert rows[kind]["ef_search"] in bench.EF_SEARCH
     # A graph stores its links besides the vectors; 8-bit codes are a quarter of float32.
@@ -136,6 +140,19 @@ def test_noise_gives_the_documented_cosine_to_the_source() -> None:
     assert abs(cosine - bench.SOURCE_COSINE) < 0.02
     # Each row is far closer to some real vector than unit random vectors are (~0.05).
     assert np.median((vectors @ sources.T).max(axis=1)) > 0.7
+
+
+def test_shaped_noise_keeps_the_cosine_and_stays_in_the_span_of_the_real_vectors() -> None:
+    rng = np.random.default_rng(3)
+    sources = rng.standard_normal((40, 384)).astype(np.float32)
+    sources /= np.linalg.norm(sources, axis=1, keepdims=True)
+    vectors, cosine = bench.synthetic_vectors(sources, 2000, rng, noise="shaped")
+    assert abs(cosine - bench.SOURCE_COSINE) < 0.03
+    # Every row is a combination of the real vectors: nothing left outside their span.
+    coefficients, *_ = np.linalg.lstsq(sources.T, vectors[:50].T, rcond=None)
+    assert np.allclose(sources.T @ coefficients, vectors[:50].T, atol=1e-3)
+    with pytest.raises(bench.BenchError):
+        bench.synthetic_vectors(sources, 10, rng, noise="uniform")
 
 
 def test_recall_counts_the_exact_neighbours_found() -> None:
