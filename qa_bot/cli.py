@@ -83,6 +83,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("run", cmd_run, "The main job: the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the terminal chat.")
     _index_options(sub)
 
+    sub = command("corpus", cmd_corpus_help, "Add documents to the corpus or list them.")
+    corpus = sub.add_subparsers(title="actions", metavar="ACTION")
+    add = corpus.add_parser("add", help="copy a file into the corpus and write its manifest entry",
+                            description="Copy FILE into the corpus and write its manifest entry; what the page states "
+                                        "(meta tags, <time>, JSON-LD, byline) fills fields not given. Then run `qa-bot index`.")
+    add.set_defaults(handler=cmd_corpus_add)
+    add.add_argument("file", type=Path)
+    add.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
+    add.add_argument("--outlet")
+    add.add_argument("--title")
+    add.add_argument("--published", help="ISO date, e.g. 2016-12-14")
+    add.add_argument("--url")
+    add.add_argument("--authors", help="comma-separated names")
+    listing = corpus.add_parser("list", help="the documents with their metadata and passage counts",
+                                description="List the documents with their metadata and passage counts.")
+    listing.set_defaults(handler=cmd_corpus_list)
+    listing.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
+
     sub = command("eval", cmd_eval, "Measure answer quality on a JSONL file of questions.")
     sub.add_argument("file", type=Path, help="JSONL with id, question, answers, docs, kind")
     _index_options(sub)
@@ -193,6 +211,41 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return cmd_serve(argparse.Namespace(**vars(args), webhook=None, listen=None), settings)
     say("TELEGRAM_BOT_TOKEN is not set: starting the same bot in the terminal (set it in .env to serve Telegram).")
     return cmd_chat(args, settings)
+
+
+# --- corpus ----------------------------------------------------------------------------------
+
+
+def cmd_corpus_help(args: argparse.Namespace, settings: Settings) -> int:
+    say("qa-bot corpus: choose an action: add FILE … or list (see `qa-bot corpus --help`)")
+    return EXIT_PROBLEM
+
+
+def cmd_corpus_add(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.corpus import add_document
+
+    authors = [a.strip() for a in args.authors.split(",") if a.strip()] if args.authors is not None else None
+    doc, detected = add_document(settings.corpus_dir, args.file, outlet=args.outlet, title=args.title,
+                                 published=args.published, url=args.url, authors=authors)
+    print(f"Added {doc.file}: {doc.outlet}, {doc.published or 'date unknown'} — {doc.title}")
+    if detected:
+        print(f"  detected from the document: {', '.join(detected)}")
+    print("Run `qa-bot index` to rebuild the index.")
+    return 0
+
+
+def cmd_corpus_list(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.index import read_passages
+    from qa_bot.render import human_date
+
+    documents, passages = read_passages(settings.corpus_dir)
+    for doc in documents:
+        count = sum(p.document == doc.file for p in passages)
+        when = human_date(doc.published) + (" (inferred)" if doc.date_inferred and doc.published else "")
+        authors = ", ".join(doc.authors) or "no byline"
+        print(f"{doc.file}  {count:>4} passages  {doc.outlet} · {when} · {authors}\n    {doc.title}\n    {doc.url or 'no url'}")
+    print(f"{len(documents)} documents, {len(passages)} passages")
+    return 0
 
 
 # --- measuring ------------------------------------------------------------------------------
