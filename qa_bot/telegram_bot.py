@@ -354,6 +354,7 @@ class QABot:
         # Inline queries arrive as the user types: a more generous budget of their own.
         self.inline_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
         self._refused: OrderedDict[int, None] = OrderedDict()
+        self.reloader: Any = None  # a qa_bot.reload.Reloader when serving a real index (set by serve)
 
     def register(self, app: Application) -> None:
         app.add_handler(TypeHandler(Update, self.gate), group=-1)
@@ -485,7 +486,12 @@ class QABot:
     async def cmd_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         is_admin = user is not None and user.id in self.settings.admins
-        await self._send(context, update.effective_message, RELOAD_NOT_YET if is_admin else ADMINS_ONLY, html_mode=False)
+        if not is_admin or self.reloader is None:
+            await self._send(context, update.effective_message, RELOAD_NOT_YET if is_admin else ADMINS_ONLY, html_mode=False)
+            return
+        log.info("reload requested by admin %s", user.id)
+        result = await self.reloader.reload(f"/reload by admin {user.id}")
+        await self._send(context, update.effective_message, result.message, html_mode=False)
 
     async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -789,7 +795,29 @@ async def _serve(app: Application, webhook: Webhook | None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_application(app, stop, webhook=webhook)
+    reloader = app.bot_data["qa_bot"].reloader
+    if reloader is None:
+        await run_application(app, stop, webhook=webhook)
+        return
+    # Rebuild while serving (qa_bot/reload.py): SIGHUP and a watcher on the index folder.
+    pending: set[asyncio.Task] = set()
+
+    def on_hup() -> None:
+        task = asyncio.create_task(reloader.reload("SIGHUP"))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    watcher = asyncio.create_task(reloader.watch())
+    try:
+        await run_application(app, stop, webhook=webhook)
+    finally:
+        watcher.cancel()
+        for task in (watcher, *pending):
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
+                pass
 
 
 def serve(settings: Settings, webhook_url: str | None = None, listen: str | None = None) -> int:
@@ -819,6 +847,9 @@ def serve(settings: Settings, webhook_url: str | None = None, listen: str | None
         print(f"qa-bot serve: --listen must be HOST:PORT, got {webhook.listen!r}", file=sys.stderr)
         return 2
     app = build_application(settings, answerer)
+    from qa_bot.reload import Reloader
+
+    app.bot_data["qa_bot"].reloader = Reloader(settings, app.bot_data["qa_bot"])
     try:
         asyncio.run(_serve(app, webhook))
     except RuntimeError as exc:

@@ -148,6 +148,11 @@ class FakeBotAPI:
             self._state.lock.notify_all()
         return update["update_id"]
 
+    def inject_updates(self, updates: list[dict[str, Any]]) -> list[int]:
+        """Queue several updates at once (one lock hold: a waiting getUpdates sees them all)."""
+        with self._state.lock:  # a Condition's lock is re-entrant: inject_update nests fine
+            return [self.inject_update(update) for update in updates]
+
     def calls(self, method: str | None = None, predicate: Callable[[Call], bool] | None = None) -> list[Call]:
         with self._state.lock:
             found = [c for c in self._state.calls if method is None or c.method == method]
