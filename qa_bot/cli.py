@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=cmd_corpus_list)
     listing.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
 
+    sub = command("feedback", cmd_feedback, "What users asked: most asked, not covered, voted down (needs QA_BOT_FEEDBACK_DB).")
+    sub.add_argument("--db", type=Path, help="the question log (default: $QA_BOT_FEEDBACK_DB)")
+    sub.add_argument("--limit", type=int, default=10, help="rows per list (default 10)")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
     sub = command("eval", cmd_eval, "Measure answer quality on a JSONL file of questions.")
     sub.add_argument("file", type=Path, help="JSONL with id, question, answers, docs, kind")
     _index_options(sub)
@@ -245,6 +250,19 @@ def cmd_corpus_list(args: argparse.Namespace, settings: Settings) -> int:
         authors = ", ".join(doc.authors) or "no byline"
         print(f"{doc.file}  {count:>4} passages  {doc.outlet} · {when} · {authors}\n    {doc.title}\n    {doc.url or 'no url'}")
     print(f"{len(documents)} documents, {len(passages)} passages")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_bot.feedback import FeedbackLog, format_report
+
+    path = args.db or settings.feedback_db
+    if path is None or not Path(path).is_file():
+        say(f"qa-bot: no question log {'at ' + str(path) if path else 'configured'} "
+            "(set QA_BOT_FEEDBACK_DB before `qa-bot serve` to keep one)")
+        return EXIT_PROBLEM
+    report = FeedbackLog(Path(path)).report(args.limit)
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
     return 0
 
 
