@@ -816,8 +816,8 @@ async def _serve(app: Application, webhook: Webhook | None) -> None:
         for task in (watcher, *pending):
             try:
                 await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                pass
+            except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - shutting down
+                log.debug("reload task ended with %r at shutdown", exc)
 
 
 def serve(settings: Settings, webhook_url: str | None = None, listen: str | None = None) -> int:
