@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args, settings) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `qa-bot ask … | head`: the reader left, not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (SettingsError, *_user_errors()) as exc:
         print(f"qa-bot: {exc}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -81,6 +81,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from qa_bot import render
+from qa_bot.batching import AnswerBatcher
 from qa_bot.models import Answer, Coverage, Document, Hit
 from qa_bot.settings import Settings
 
@@ -351,6 +352,9 @@ class QABot:
         self.page = max(1, settings.page_size)
         self.cache = AnswerCache()
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        # Concurrent questions share one encode; the lookup is per call, so a reload's
+        # new answerer serves the next batch.
+        self.batcher = AnswerBatcher(self._answer_many)
         # Inline queries arrive as the user types: a more generous budget of their own.
         self.inline_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
         self._refused: OrderedDict[int, None] = OrderedDict()
@@ -532,12 +536,17 @@ class QABot:
                     await self._send(context, message, RATE_LIMITED.format(seconds=seconds), html_mode=False)
                 return
         await self._typing(context, message)
-        answer = await asyncio.to_thread(self.answerer.ask, question, k=self.settings.max_results)
+        answer = await self.batcher.ask(question, self.settings.max_results)
         markup = None
         if len(answer.hits) > self.page:
             key = self.cache.put(message.chat.id, question, answer, shown=self.page)
             markup = more_button(key, self.page, len(answer.hits), self.page)
         await self._send_pages(context, message, render.answer_html(answer, 0, self.page), markup, quote=True)
+
+    def _answer_many(self, questions: list[str], k: int) -> list[Answer]:
+        answerer = self.answerer
+        many = getattr(answerer, "ask_many", None)
+        return many(questions, k) if many else [answerer.ask(q, k=k) for q in questions]
 
     async def on_more(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -691,6 +700,12 @@ async def _post_init(app: Application) -> None:
         log.warning("could not register the commands with Telegram: %s", exc)
 
 
+async def _post_shutdown(app: Application) -> None:
+    bot = app.bot_data.get("qa_bot")
+    if bot is not None:
+        await bot.batcher.close()
+
+
 def build_application(settings: Settings, answerer: AnswererLike) -> Application:
     """The python-telegram-bot Application for `settings`, answering with `answerer`."""
     if not settings.telegram_token:
@@ -701,6 +716,7 @@ def build_application(settings: Settings, answerer: AnswererLike) -> Application
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url

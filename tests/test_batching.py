@@ -61,3 +61,35 @@ def test_batches_never_exceed_the_maximum(max_batch: int) -> None:
 
     asyncio.run(scenario())
     assert max(sizes) <= max_batch and sum(sizes) == 10
+
+
+def test_a_slow_batch_does_not_hold_up_later_questions() -> None:
+    import threading
+    import time
+
+    release = threading.Event()
+
+    def answer_many(questions: list[str], k: int) -> list[Answer]:
+        if "slow" in questions:
+            release.wait(5)
+        return [Answer(q, False, []) for q in questions]
+
+    async def scenario() -> list[str]:
+        batcher = AnswerBatcher(answer_many, window=0.01, workers=2)
+        order: list[str] = []
+
+        async def ask(question: str) -> None:
+            await batcher.ask(question, 5)
+            order.append(question)
+
+        slow = asyncio.create_task(ask("slow"))
+        await asyncio.sleep(0.1)  # the slow batch is now running
+        await ask("fast")
+        release.set()
+        await slow
+        await batcher.close()
+        return order
+
+    started = time.perf_counter()
+    assert asyncio.run(scenario()) == ["fast", "slow"]
+    assert time.perf_counter() - started < 5
