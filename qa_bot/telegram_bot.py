@@ -82,6 +82,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from qa_bot import render
 from qa_bot.batching import AnswerBatcher
+from qa_bot.feedback import FeedbackLog
 from qa_bot.models import Answer, Coverage, Document, Hit
 from qa_bot.settings import Settings
 
@@ -193,6 +194,24 @@ def more_button(key: str, start: int, total: int, page: int) -> InlineKeyboardMa
     end = min(start + page, total)
     label = f"More results ({start + 1}–{end} of {total})" if end > start + 1 else f"More results ({end} of {total})"
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"{MORE_PREFIX}:{key}:{start}")]])
+
+
+VOTE_PREFIX = "vote"
+THANKS_FOR_VOTE = "Thank you — this helps us choose which articles to add."
+
+
+def with_vote_buttons(markup: InlineKeyboardMarkup | None, question_id: int) -> InlineKeyboardMarkup:
+    rows = [list(row) for row in markup.inline_keyboard] if markup else []
+    rows.append([InlineKeyboardButton("👍", callback_data=f"{VOTE_PREFIX}:{question_id}:1"),
+                 InlineKeyboardButton("👎", callback_data=f"{VOTE_PREFIX}:{question_id}:-1")])
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_vote(data: str | None) -> tuple[int, int] | None:
+    parts = (data or "").split(":")
+    if len(parts) != 3 or parts[0] != VOTE_PREFIX or not parts[1].isdigit() or parts[2] not in ("1", "-1"):
+        return None
+    return int(parts[1]), int(parts[2])
 
 
 def parse_more(data: str | None) -> tuple[str, int] | None:
@@ -355,6 +374,8 @@ class QABot:
         # Concurrent questions share one encode; the lookup is per call, so a reload's
         # new answerer serves the next batch.
         self.batcher = AnswerBatcher(self._answer_many)
+        # Opt-in (QA_BOT_FEEDBACK_DB): questions are logged and answers get 👍/👎 buttons.
+        self.feedback = FeedbackLog(settings.feedback_db) if settings.feedback_db else None
         # Inline queries arrive as the user types: a more generous budget of their own.
         self.inline_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
         self._refused: OrderedDict[int, None] = OrderedDict()
@@ -371,6 +392,7 @@ class QABot:
         app.add_handler(MessageHandler(_MESSAGES & filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(MessageHandler(_MESSAGES & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_not_text))
         app.add_handler(CallbackQueryHandler(self.on_more, pattern=rf"^{MORE_PREFIX}:"))
+        app.add_handler(CallbackQueryHandler(self.on_vote, pattern=rf"^{VOTE_PREFIX}:"))
         app.add_handler(CallbackQueryHandler(self.on_stale_button))
         app.add_handler(InlineQueryHandler(self.on_inline))
         app.add_error_handler(self.on_error)
@@ -541,12 +563,26 @@ class QABot:
         if len(answer.hits) > self.page:
             key = self.cache.put(message.chat.id, question, answer, shown=self.page)
             markup = more_button(key, self.page, len(answer.hits), self.page)
+        if self.feedback is not None:
+            question_id = await asyncio.to_thread(self.feedback.record, message.chat.id, answer)
+            if answer.hits:
+                markup = with_vote_buttons(markup, question_id)
         await self._send_pages(context, message, render.answer_html(answer, 0, self.page), markup, quote=True)
 
     def _answer_many(self, questions: list[str], k: int) -> list[Answer]:
         answerer = self.answerer
         many = getattr(answerer, "ask_many", None)
         return many(questions, k) if many else [answerer.ask(q, k=k) for q in questions]
+
+    async def on_vote(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        parsed = parse_vote(query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        if self.feedback is None or parsed is None or message is None:
+            await query.answer(EXPIRED)
+            return
+        recorded = await asyncio.to_thread(self.feedback.vote, parsed[0], message.chat.id, parsed[1])
+        await query.answer(THANKS_FOR_VOTE if recorded else EXPIRED)
 
     async def on_more(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -804,6 +840,8 @@ async def run_application(
         if app.running:
             await app.stop()
         await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
 
 
 async def _serve(app: Application, webhook: Webhook | None) -> None:
