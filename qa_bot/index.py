@@ -269,7 +269,11 @@ def build_index(
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     texts = [p.text for p in passages]
-    write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, dense, groups, texts))
+    try:
+        write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, dense, groups, texts))
+    except OSError as exc:  # a full disk, a read-only folder: say so, the old index stays
+        reason = exc.strerror or str(exc)
+        raise IndexProblem(f"could not write the index to {out_dir}: {reason}; the previous index is unchanged") from None
     counts = [(doc.file, sum(p.document == doc.file for p in passages)) for doc in documents]
     return BuildReport(out_dir, counts, len(passages), embedded, time.perf_counter() - started, kind)
 

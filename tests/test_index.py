@@ -260,3 +260,27 @@ def test_build_into_a_new_nested_folder(tmp_path: Path) -> None:
     build_index(CORPUS, out, HashingEmbedder(16))
     assert load_index(out, model="hashing-16", corpus_dir=CORPUS).meta["dimension"] == 16
     assert len(load_manifest(CORPUS)) == len(load_index(out).documents)
+
+
+def test_a_full_disk_during_the_build_leaves_the_old_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated ENOSPC while writing: one clear IndexProblem, the old index intact, no leftovers."""
+    import errno
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    out = tmp_path / "embeddings"
+    build_index(corpus, out, HashingEmbedder(64))
+    before = (out / "manifest.json").read_bytes()
+    real_save = np.save
+
+    def full_disk(path, *args, **kwargs):
+        if str(path).endswith("sentence_vectors.npy"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(path, *args, **kwargs)
+
+    monkeypatch.setattr(np, "save", full_disk)
+    with pytest.raises(IndexProblem, match="No space left on device.*previous index is unchanged"):
+        build_index(corpus, out, HashingEmbedder(64))
+    monkeypatch.undo()
+    assert (out / "manifest.json").read_bytes() == before
+    assert load_index(out).meta["passages"] > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["embeddings"]
