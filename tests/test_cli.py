@@ -144,3 +144,17 @@ def test_ask_json_reads_two_questions_from_stdin(cli_built, run_cli) -> None:
     for answer, question in zip(answers, questions):
         check_shape(answer, question)
     assert not answers[0]["abstained"]
+
+
+def test_a_missing_model_path_is_one_clear_line(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_BOT_", "TELEGRAM_"))}
+    env["QA_BOT_MODEL"] = str(tmp_path / "no-such-model")
+    result = subprocess.run([sys.executable, "-m", "qa_bot", "ask", "--index", str(tmp_path), "hello"],
+                            capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no-such-model" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
