@@ -36,6 +36,7 @@ import pytest
 
 from qa_bot import telegram_bot as tb
 from tests.fake_bot_api import Call, FakeBotAPI, html_problem, utf16_len
+from tests.test_telegram_bot import _child_env
 
 pytestmark = [
     pytest.mark.slow,
@@ -90,12 +91,6 @@ def percentile(values: list[float], q: float) -> float:
 # --- the serve subprocess -------------------------------------------------------------------
 
 
-def _child_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "QA_BOT_"))}
-    env.update(PYTHONUNBUFFERED="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env.update(extra)
-    return env
 
 
 @dataclass
