@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -36,7 +35,7 @@ import pytest
 
 from qa_bot import telegram_bot as tb
 from tests.fake_bot_api import Call, FakeBotAPI, html_problem, utf16_len
-from tests.test_telegram_bot import _child_env
+from tests.test_telegram_bot import _child_env, stop_process
 
 pytestmark = [
     pytest.mark.slow,
@@ -124,16 +123,10 @@ def serve(real_index_dir: Path, tmp_path: Path) -> Iterator[Serve]:
             raise AssertionError(f"serve did not start polling:\n{harness.output()[-3000:]}") from None
         yield harness
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        code = stop_process(proc)
         api.stop()
     output = harness.output()
-    assert proc.returncode == 0, f"serve exited {proc.returncode} on SIGTERM:\n{output[-3000:]}"
+    assert code == 0, f"serve exited {code} on SIGTERM:\n{output[-3000:]}"
     assert SECRET not in output
 
 
