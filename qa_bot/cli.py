@@ -47,11 +47,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _user_errors() -> tuple[type[Exception], ...]:
     from qa_bot.embed import ModelError
+    from qa_bot.evaluate import EvalFileError
     from qa_bot.index import IndexProblem
     from qa_bot.ingest import IngestError
     from qa_bot.manifest import ManifestError
 
-    return (ManifestError, IngestError, IndexProblem, ModelError)
+    return (ManifestError, IngestError, IndexProblem, ModelError, EvalFileError)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -158,3 +158,12 @@ def test_a_missing_model_path_is_one_clear_line(tmp_path) -> None:
     assert result.returncode == 2
     assert "no-such-model" in result.stderr and "does not exist" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_eval_of_a_missing_file_is_one_clear_line(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "qa_bot", "eval", str(tmp_path / "none.jsonl")],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 2 and "none.jsonl" in result.stderr and "Traceback" not in result.stderr
