@@ -56,17 +56,18 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa-bot", description="Answer questions from news coverage, with sources.")
+    parser = argparse.ArgumentParser(prog="qa-bot", description="Answer questions from news coverage, with sources.",
+                                     allow_abbrev=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
         sub.set_defaults(handler=handler)
         return sub
 
     sub = command("index", cmd_index, "Rebuild the index from the corpus (re-embeds only changed documents).")
     sub.add_argument("--corpus", type=Path, help="corpus folder with manifest.toml (default: corpus)")
-    sub.add_argument("--out", type=Path, help="index folder to write (default: embeddings)")
+    sub.add_argument("--out", "--index", dest="out", type=Path, help="index folder to write (default: embeddings)")
     sub.add_argument("--index-type", choices=["auto", "flat", "hnsw", "hnsw-sq8", "ivf"], help="FAISS index type (default: auto)")
 
     sub = command("ask", cmd_ask, "Answer a question (or one question per line from standard input).")

@@ -167,3 +167,14 @@ def test_eval_of_a_missing_file_is_one_clear_line(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-m", "qa_bot", "eval", str(tmp_path / "none.jsonl")],
                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == 2 and "none.jsonl" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_index_takes_index_like_every_other_command() -> None:
+    """`--index DIR` names the index folder everywhere; argparse must not read it as an
+    abbreviation of `--index-type`."""
+    from qa_bot.cli import build_parser
+
+    args = build_parser().parse_args(["index", "--index", "/tmp/somewhere"])
+    assert args.out == Path("/tmp/somewhere") and args.index_type is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["index", "--index-t", "flat"])
