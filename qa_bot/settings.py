@@ -37,6 +37,10 @@ class Settings:
     page_size: int = 3
     max_results: int = 12
     feedback_db: Path | None = None
+    # Overall messages a second the bot sends (all chats together). 30 is Telegram's
+    # documented limit for free broadcasting; bots with paid broadcasts may send up to
+    # 1000 a second. 0 turns the client-side limit off (429 RetryAfter is still honoured).
+    send_rate: float = 30.0
 
     @classmethod
     def from_env(
@@ -59,6 +63,7 @@ class Settings:
             admins=_ids(values, "QA_BOT_ADMINS"),
             rate_limit_per_minute=_int(values, "QA_BOT_RATE_LIMIT", 20),
             feedback_db=Path(values["QA_BOT_FEEDBACK_DB"]) if values.get("QA_BOT_FEEDBACK_DB") else None,
+            send_rate=_rate(values, "QA_BOT_SEND_RATE", 30.0),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -71,6 +76,20 @@ def _int(values: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _rate(values: Mapping[str, str], name: str, default: float) -> float:
+    """A non-negative number of events a second (0 means no limit)."""
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = -1.0
+    if not rate >= 0 or rate == float("inf"):  # also rejects nan
+        raise SettingsError(f"{name} must be a number of messages a second, 0 or more, got {raw!r}")
+    return rate
 
 
 def _ids(values: Mapping[str, str], name: str) -> frozenset[int]:

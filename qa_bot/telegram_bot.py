@@ -25,7 +25,11 @@ still rejects the markup ("can't parse entities") the same text is resent plain.
 Results come `settings.page_size` at a time with a "More results" button; the
 button's data is `more:<key>:<start>` and the key points into a bounded per-chat
 cache of answers, so after a restart an old button politely says to ask again.
-Flood limits (429 RetryAfter) are honoured by python-telegram-bot's AIORateLimiter.
+Everything sent passes one overall budget of `settings.send_rate` messages a second
+(`QA_BOT_SEND_RATE`, default 30: Telegram's free broadcast limit; 0 = none) and Telegram's
+20 a minute per group; flood limits (429 RetryAfter) are honoured either way (`SendLimiter`).
+"Typing…" is shown only when an answer takes longer than `TYPING_DELAY`: a fast answer
+needs none, and each action is a request that counts against the budget.
 Any unexpected error is logged and the user gets a short apology, never a traceback.
 
 The token never reaches the output: httpx (which logs request URLs, which carry the
@@ -45,7 +49,7 @@ import sys
 import time
 import warnings
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -116,6 +120,9 @@ INLINE_RESULTS = 5
 CACHE_PER_CHAT = 50
 CACHE_TOTAL = 1000
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+TYPING_DELAY = 0.5  # seconds: an answer ready sooner needs no "typing…"
+TYPING_REPEAT = 4.5  # Telegram shows an action for 5 s (or until the next message)
+COURTESY_ENDPOINTS = frozenset({"sendChatAction"})  # nice to have, never worth delaying an answer for
 _MESSAGES = filters.UpdateType.MESSAGES  # new and edited messages; never channel posts
 
 
@@ -359,6 +366,56 @@ def configure_logging(token: str | None) -> None:
                 handler.addFilter(RedactToken(token))
 
 
+# --- sending: one overall budget, courtesy requests only when there is room -----------------
+
+
+class SendLimiter(AIORateLimiter):
+    """AIORateLimiter whose courtesy requests (the typing action) never queue behind answers.
+
+    All chat requests share one overall budget. Under a burst the budget is what limits
+    delivery, and a typing action queued in it would delay a real answer by one slot
+    and then show "typing…" for a reply that is already on its way. So a courtesy
+    request is sent only while the budget has room and no flood wait (429) is running;
+    otherwise it is skipped (reported as done, as Telegram would).
+    """
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if endpoint in COURTESY_ENDPOINTS and self.busy():
+            log.debug("skipped %s: the send budget is in use", endpoint)
+            return True
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+    def busy(self) -> bool:
+        """True during a flood wait, or when the overall budget has no room for one more request."""
+        # AIORateLimiter's own state (python-telegram-bot 22): the overall bucket, None when
+        # unlimited, and an event that is cleared while a RetryAfter wait runs.
+        overall = getattr(self, "_base_limiter", None)
+        flood_wait = getattr(self, "_retry_after_event", None)
+        if flood_wait is not None and not flood_wait.is_set():
+            return True
+        return overall is not None and not overall.has_capacity()
+
+
+def send_limiter(rate: float, max_retries: int = 3) -> SendLimiter:
+    """At most `rate` chat requests a second overall (0: no overall limit), 429s retried.
+
+    The bucket holds at least one request (aiolimiter refuses a request larger than the
+    bucket), so a rate below 1 becomes one request every 1/rate seconds.
+    """
+    if rate <= 0:
+        return SendLimiter(overall_max_rate=0, max_retries=max_retries)
+    burst = max(rate, 1.0)
+    return SendLimiter(overall_max_rate=burst, overall_time_period=burst / rate, max_retries=max_retries)
+
+
 # --- the bot -------------------------------------------------------------------------
 
 
@@ -368,6 +425,7 @@ class QABot:
     def __init__(self, settings: Settings, answerer: AnswererLike) -> None:
         self.settings = settings
         self.answerer = answerer
+        self.typing_delay = TYPING_DELAY
         self.page = max(1, settings.page_size)
         self.cache = AnswerCache()
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
@@ -557,8 +615,11 @@ class QABot:
                     seconds = max(1, round(admission.wait))
                     await self._send(context, message, RATE_LIMITED.format(seconds=seconds), html_mode=False)
                 return
-        await self._typing(context, message)
-        answer = await self.batcher.ask(question, self.settings.max_results)
+        typing = asyncio.create_task(self._typing_while_waiting(context, message))
+        try:
+            answer = await self.batcher.ask(question, self.settings.max_results)
+        finally:
+            await _stop(typing)
         markup = None
         if len(answer.hits) > self.page:
             key = self.cache.put(message.chat.id, question, answer, shown=self.page)
@@ -641,6 +702,18 @@ class QABot:
 
     # --- delivery ---------------------------------------------------------------------
 
+    async def _typing_while_waiting(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+        """'typing…' from `typing_delay` after the question until cancelled (the answer is ready).
+
+        Most answers take a few tens of milliseconds: they need no indicator, and not
+        sending one halves the requests per question. A slow one (a burst, a reload)
+        shows typing, renewed before Telegram lets it lapse.
+        """
+        await asyncio.sleep(self.typing_delay)
+        while True:
+            await self._typing(context, message)
+            await asyncio.sleep(TYPING_REPEAT)
+
     async def _typing(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
         try:
             await context.bot.send_chat_action(
@@ -688,6 +761,14 @@ class QABot:
                 raise
             log.warning("Telegram rejected the HTML (%s): resending as plain text", exc)
             return await _deliver(context, message.chat.id, html_to_plain(text), **kwargs)
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    """Cancel `task` and wait until it has ended, so nothing it sends can follow the answer."""
+    task.cancel()
+    await asyncio.wait([task])
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("typing task ended with %r", task.exception())
 
 
 SEND_RETRIES = (1.0, 2.0, 4.0, 8.0)
@@ -749,7 +830,7 @@ def build_application(settings: Settings, answerer: AnswererLike) -> Application
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(send_limiter(settings.send_rate))
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

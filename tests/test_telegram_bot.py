@@ -31,7 +31,7 @@ from telegram import Bot, Chat, Message, User
 
 from qa_bot import telegram_bot as tb
 from qa_bot.models import Answer, Coverage, Document, Hit, Passage
-from qa_bot.settings import Settings
+from qa_bot.settings import Settings, SettingsError
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, Call, FakeBotAPI, html_problem, utf16_len
 
 # python-telegram-bot's own RetryAfter warns about its future type on every 429 (serve filters it too).
@@ -203,6 +203,38 @@ def test_rate_limiter_sliding_window_and_single_warning() -> None:
     now[0] = 60.5
     assert limiter.admit(1).allowed
     assert tb.RateLimiter(0).admit(1).allowed  # 0 = unlimited
+
+
+def test_send_rate_setting_reaches_the_limiter() -> None:
+    assert Settings.from_env({}, dotenv=None).send_rate == 30
+    assert Settings.from_env({"QA_BOT_SEND_RATE": "1000"}, dotenv=None).send_rate == 1000
+    assert Settings.from_env({"QA_BOT_SEND_RATE": " 0 "}, dotenv=None).send_rate == 0
+    for bad in ("-1", "fast", "nan", "inf"):
+        with pytest.raises(SettingsError, match="QA_BOT_SEND_RATE"):
+            Settings.from_env({"QA_BOT_SEND_RATE": bad}, dotenv=None)
+    app = tb.build_application(Settings(telegram_token=TOKEN, send_rate=0), FakeAnswerer())
+    assert isinstance(app.bot.rate_limiter, tb.SendLimiter)
+
+
+def test_send_limiter_skips_typing_when_the_budget_is_spent() -> None:
+    async def scenario(rate: float, endpoints: list[str]) -> list[str]:
+        limiter, sent = tb.send_limiter(rate), []
+
+        async def request(endpoint: str) -> bool:
+            sent.append(endpoint)
+            return True
+
+        for endpoint in endpoints:
+            result = await limiter.process_request(request, (endpoint,), {}, endpoint, {"chat_id": 5}, None)
+            assert result is True
+        return sent
+
+    burst = ["sendMessage", "sendMessage", "sendChatAction"]
+    # A budget of 2 a second is spent by two answers: the typing action is skipped, not queued.
+    assert asyncio.run(scenario(2, burst)) == ["sendMessage", "sendMessage"]
+    assert asyncio.run(scenario(30, burst)) == burst
+    assert asyncio.run(scenario(0, ["sendMessage"] * 100 + ["sendChatAction"])) == ["sendMessage"] * 100 + ["sendChatAction"]
+    assert asyncio.run(scenario(0.5, ["sendMessage", "sendChatAction"])) == ["sendMessage"]  # one every 2 s
 
 
 def test_html_to_plain_keeps_links_and_decodes_entities() -> None:
@@ -482,12 +514,14 @@ def test_commands_registered_and_start_help_sources(bot: Harness) -> None:
     assert all(render_outlet(o) in sources for o in bot.outlets) and re.search(DATE, sources)
 
 
-def test_question_gets_typing_then_sourced_html_and_more_pages(bot: Harness) -> None:
+def test_question_gets_sourced_html_and_more_pages(bot: Harness) -> None:
     chat = new_user()
     bot.say(chat, chat, BROAD_QUESTION)
     calls = wait_results(bot, chat, 3)
-    typing = bot.api.wait_for("sendChatAction", lambda c: c.params["chat_id"] == chat)
-    assert typing.params["action"] == "typing" and typing.index < calls[0].index
+    # "typing…" only while an answer is slow (test_typing_only_while_a_slow_answer_is_pending),
+    # and never after the answer it announced.
+    typing = bot.api.calls("sendChatAction", lambda c: c.params["chat_id"] == chat)
+    assert all(t.params["action"] == "typing" and t.index < calls[0].index for t in typing)
     for call in calls:
         assert call.params["parse_mode"] == "HTML" and attribution_ok(bot, assert_telegram_message(call))
     # Press "More" until it disappears: every result exactly once, in order, a page at a time.
@@ -799,6 +833,21 @@ def test_slow_question_does_not_stall_others(bot: Harness) -> None:
     slow_reply = bot.replies(slow, timeout=10)[0]
     assert fast_reply.index < slow_reply.index
     assert slow_reply.time - fast_reply.time > 1.0
+
+
+def test_typing_only_while_a_slow_answer_is_pending(bot: Harness) -> None:
+    if bot.answerer is None:
+        pytest.skip("needs the fake answerer's instant and slow (2 s) answers")
+    fast, slow = new_user(), new_user()
+    bot.say(fast, fast, BROAD_QUESTION)
+    bot.replies(fast)
+    # The typing task is cancelled (and awaited) before an answer is sent: none now means none ever.
+    assert bot.api.calls("sendChatAction", lambda c: c.params["chat_id"] == fast) == []
+    bot.say(slow, slow, "a slow question about Aleppo")
+    reply = bot.replies(slow, timeout=10)[0]
+    typing = bot.api.calls("sendChatAction", lambda c: c.params["chat_id"] == slow)
+    assert typing, "a slow answer must show typing while it is pending"
+    assert all(t.params["action"] == "typing" and t.status == 200 and t.index < reply.index for t in typing)
 
 
 def test_double_press_of_more_sends_the_page_once(bot: Harness) -> None:
