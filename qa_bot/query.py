@@ -37,6 +37,14 @@ QUESTION_WORDS = {
     "was", "were", "according", "say", "said", "tell", "me", "please", "many", "much",
 }
 
+# "Who wrote the NYT article?": the answer is a byline or a contributor line, which
+# shares no words with the question. Asking for people *and* naming a piece or outlet.
+AUTHOR_WORDS = re.compile(
+    r"\b(?:who\s+(?:wrote|reported|authored|filed)|written\s+by|authors?|bylines?|reporters?|journalists?"
+    r"|correspondents?|writers?|contributed|contributors?)\b", re.IGNORECASE)
+PIECE_WORDS = re.compile(r"\b(?:article|story|piece|report|coverage|gallery|slideshow|dispatch)s?\b", re.IGNORECASE)
+PERSON_WORDS = re.compile(r"\b(?:who|whose|which|name|names)\b", re.IGNORECASE)
+
 # Question scaffolding carries no topic: it must not pull passages in keyword search.
 QUESTION_TOKENS = {t for toks in tokenize(sorted(QUESTION_WORDS | {"many", "much", "happened", "happen"})) for t in toks}
 
@@ -50,6 +58,7 @@ class Query:
     unknown: list[str]  # content words the corpus never uses, even after correction
     outlets: set[str] = field(default_factory=set)
     month_days: set[tuple[int, int]] = field(default_factory=set)
+    about_authors: bool = False  # asks who wrote or reported a piece
 
 
 class QueryParser:
@@ -71,6 +80,7 @@ class QueryParser:
             unknown=[w for w in content if w not in self.vocabulary],
             outlets=outlets,
             month_days=month_days(text),
+            about_authors=asks_for_authors(corrected, bool(outlets)),
         )
 
     def _correct(self, text: str) -> str:
@@ -95,6 +105,12 @@ class QueryParser:
                 found.add(outlet)
                 text = re.sub(rf"(?:according to |per |in |by |from )?(?:the )?{pattern}(?:'s|’s)?", " ", text, flags=flags)
         return found, " ".join(text.split())
+
+
+def asks_for_authors(text: str, names_outlet: bool) -> bool:
+    """A question about who wrote a piece, not about what a reporter in it saw."""
+    return bool(AUTHOR_WORDS.search(text) and PERSON_WORDS.search(text)
+                and (names_outlet or PIECE_WORDS.search(text)))
 
 
 def outlet_aliases(outlets: list[str]) -> list[tuple[str, str]]:

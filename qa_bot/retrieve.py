@@ -20,9 +20,10 @@ import numpy as np
 
 from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
-from qa_bot.lexical import english_frequencies, stemmer, tokenize, words
+from qa_bot.lexical import stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
-from qa_bot.query import QUESTION_WORDS, Query, QueryParser
+from qa_bot.dates import MONTHS
+from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser
 
 CANDIDATES = 100
 
@@ -36,6 +37,8 @@ class Weights:
     keyword: float = 0.6
     date: float = 0.15
     outlet: float = 0.15
+    author: float = 0.6  # bylines and contributor lines, when the question asks who wrote
+    title: float = 0.1  # passages of the piece whose headline the question echoes
     neighbour: float = 0.1  # share of the best adjacent passage's score (context)
     per_document: int = 2  # at most this many of the top 5 from one document
 
@@ -52,22 +55,29 @@ class Filters:
 
 @dataclass
 class Signals:
-    """What the abstention model looks at for one question."""
+    """What the abstention model looks at for one question.
 
-    dense_top: float = 0.0
-    keyword_top: float = 0.0  # BM25 of the top result / the query's best possible BM25
-    coverage_top: float = 0.0  # share of the question's content words in the top result
-    unknown: float = 0.0  # share of content words absent from the top results
-    unknown_names: int = 0  # capitalised words / numbers absent from the top results
+    Every signal is judged against what retrieval returned, not against corpus-wide
+    vocabulary: a bigger corpus knows more words, but the answer still has to be in
+    the result that is shown.
+    """
+
+    dense_top: float = 0.0  # best dense score among the candidates
+    dense_hit: float = 0.0  # dense score of the first result itself
+    dense_lead: float = 0.0  # how far the best dense score stands above the candidates' median
+    unknown_names: int = 0  # names and numbers of the question absent from the first result's piece
     fused_top: float = 0.0
+    fused_lead: float = 0.0  # first fused score minus the fifth
     agreement: float = 0.0  # 1 when dense and keyword agree on the top passage
-    unknown_corpus: float = 0.0  # share of content words the corpus never uses
-    unknown_names_corpus: int = 0  # capitalised words / numbers the corpus never uses
 
     def vector(self) -> list[float]:
-        return [self.dense_top, self.keyword_top, self.coverage_top, self.unknown,
-                float(self.unknown_names), self.fused_top, self.agreement,
-                self.unknown_corpus, float(self.unknown_names_corpus)]
+        # The hinge lets a very weak semantic match count more than a linear term can.
+        low_dense = max(0.0, LOW_DENSE - self.dense_hit)
+        return [self.dense_top, self.dense_hit, self.dense_lead, float(self.unknown_names),
+                self.fused_top, self.fused_lead, self.agreement, low_dense]
+
+
+LOW_DENSE = 0.35
 
 
 @dataclass
@@ -93,6 +103,13 @@ class Retriever:
             {(int(d[5:7]), int(d[8:10])) for d in p.dates + ([p.published] if p.published else [])}
             for p in self.passages
         ]
+        self.credits = np.array([names_authors(p) for p in self.passages], dtype=bool)
+        self.titles = Headlines({p.document: p.title for p in self.passages})
+        self.members: dict[str, list[int]] = {}
+        for p in self.passages:
+            self.members.setdefault(p.document, []).append(p.id)
+        self.furniture = not_names(outlets, self.published)
+        self.document_stems = lru_cache(maxsize=4096)(self._document_stems)
         self._idf_cache: dict[str, float] = {}
         self._tokens_cache: dict[int, list[set[str]]] = {}
 
@@ -131,7 +148,8 @@ class Retriever:
         keyword_ids = top[np.argsort(-keyword_all[top], kind="stable")]
         keyword_ids = keyword_ids[keyword_all[keyword_ids] > 0]
         dense_ids = self.dense_candidates(qvec, mask, n)
-        candidates = np.unique(np.concatenate([dense_ids, keyword_ids])).astype(np.int64)
+        extra = self._credit_candidates(query, mask)
+        candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
         if len(candidates) == 0:
             return Ranked([], Signals(), query)
         best_possible = self._best_possible_bm25(query.tokens)
@@ -152,6 +170,15 @@ class Retriever:
             dense_order=[int(i) for i in candidates[np.argsort(-dense)]],
             keyword_order=[int(i) for i in keyword_ids],
         )
+
+    def _credit_candidates(self, query: Query, mask: np.ndarray | None) -> np.ndarray:
+        """Bylines share no words with "who wrote …": they join the candidates directly."""
+        if not query.about_authors:
+            return np.zeros(0, dtype=np.int64)
+        wanted = self.credits if mask is None else self.credits & mask
+        if query.outlets:
+            wanted = wanted & np.isin(self.outlet_of, [o.casefold() for o in query.outlets])
+        return np.flatnonzero(wanted)[:CANDIDATES]
 
     def _dense_scores(self, candidates: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Blend of whole-passage and best-sentence similarity."""
@@ -199,6 +226,14 @@ class Retriever:
         if query.outlets:
             wanted = {o.casefold() for o in query.outlets}
             boost += self.weights.outlet * np.array([self.outlet_of[c] in wanted for c in candidates])
+        echoes = self.titles.echoes(set(query.tokens), {str(d) for d in self.documents[candidates]})
+        echo = np.array([echoes.get(d, 0.0) for d in self.documents[candidates]])
+        boost += self.weights.title * echo
+        if query.about_authors:  # the byline of the named outlet or echoed headline comes first
+            credits = self.credits[candidates]
+            if query.outlets:
+                credits = credits & np.isin(self.outlet_of[candidates], [o.casefold() for o in query.outlets])
+            boost += self.weights.author * (1 + echo) * credits
         return boost
 
     # --- one result per fact, a few documents ----------------------------------------
@@ -260,32 +295,77 @@ class Retriever:
 
     # --- abstention signals ----------------------------------------------------------
 
+    def _document_stems(self, document: str) -> frozenset[str]:
+        """Names are judged against the whole piece a result comes from: the article
+        about Aleppo counts as naming Aleppo even where one paragraph does not."""
+        texts = [without_credit(self.passages[i].text) for i in self.members.get(document, [])]
+        return frozenset(stem(w) for text in texts for w in words(text))
+
     def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
                  fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
-        content = query.content_words
-        covered = {stem(w) for h in hits[:3] for p in (h.passage, *h.also_in) for w in words(without_credit(p.text))}
-        # Judged against the best results, not the whole corpus: a bigger corpus
-        # knows more words, but the answer still has to be in what is returned.
-        names = [w for w in re.findall(r"\b(?:[A-Z][a-z]+|\d{3,})\b", query.raw[1:])
-                 if w.lower() not in QUESTION_WORDS and stem(w.lower()) not in covered]
-        missing = [w for w in content if stem(w) not in covered]
-        never_used = [w for w in names if w.lower() in query.unknown]
+        if not hits:
+            return Signals()
+        first = hits[0]
+        in_pieces = set().union(*(self.document_stems(p.document) for p in (first.passage, *first.also_in)))
+        names = [w for w in NAME.findall(query.raw[1:])
+                 if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces]
+        at = int(np.searchsorted(candidates, first.passage.id))
         return Signals(
             dense_top=float(dense.max()),
-            keyword_top=float(keyword.max()) if len(keyword) else 0.0,
-            coverage_top=rare_word_coverage(content, covered),
-            unknown=len(missing) / len(content) if content else 1.0,
+            dense_hit=float(dense[at]),
+            dense_lead=float(dense.max() - np.median(dense)),
             unknown_names=len(names),
             fused_top=float(fused[order[0]]),
+            fused_lead=float(fused[order[0]] - fused[order[min(4, len(order) - 1)]]),
             agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
-            unknown_corpus=len(query.unknown) / len(content) if content else 1.0,
-            unknown_names_corpus=len(never_used),
         )
 
 
-@lru_cache(maxsize=1)
-def english_total() -> int:
-    return max(english_frequencies().values())
+class Headlines:
+    """How much of each piece's headline a question repeats, rare headline words
+    counting most: "the article about chaos and desperation" names one piece."""
+
+    def __init__(self, titles: dict[str, str]) -> None:
+        self.tokens = {doc: set(toks) for doc, toks in zip(titles, tokenize(list(titles.values())))}
+        counts: dict[str, int] = {}
+        for toks in self.tokens.values():
+            for t in toks:
+                counts[t] = counts.get(t, 0) + 1
+        self.idf = {t: math.log(1 + len(self.tokens) / n) for t, n in counts.items()}
+
+    def echoes(self, query_tokens: set[str], documents: set[str]) -> dict[str, float]:
+        found = {}
+        for doc in documents:
+            toks = self.tokens.get(doc, set())
+            total = sum(self.idf[t] for t in toks)
+            shared = [t for t in toks & query_tokens]
+            if len(shared) >= 2 and total > 0:
+                found[doc] = sum(self.idf[t] for t in shared) / total
+        return found
+
+
+BYLINE = re.compile(r"^\s*By\s+[A-Z]")
+
+
+def names_authors(passage: Passage) -> bool:
+    """A byline or contributor line: it names the document's authors, or reads "By …"."""
+    if BYLINE.match(passage.text) and len(passage.text.split()) <= 25:
+        return True
+    text = passage.text.casefold()
+    return any(author.casefold() in text for author in passage.authors)
+
+
+NAME = re.compile(r"\b(?:[A-Z][a-z]+|\d{3,})\b")
+CALENDAR = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def not_names(outlets: list[str], published: np.ndarray) -> set[str]:
+    """Capitalised words a question may use that no passage needs to contain: question
+    words, outlet names, days and months (dates are matched separately) and the
+    years the coverage was published in."""
+    outlet_words = {w for o in outlets for w in words(o)} | {w for alias in NICKNAMES for w in words(alias)}
+    years = {str(p)[:4] for p in published if p}
+    return QUESTION_WORDS | CALENDAR | outlet_words | years
 
 
 @lru_cache(maxsize=100_000)
@@ -293,46 +373,29 @@ def stem(word: str) -> str:
     return stemmer().stemWord(word)
 
 
-def rare_word_coverage(content: list[str], covered_stems: set[str]) -> float:
-    """Share of the question's words found in the best results, each weighted by how
-    rare it is in English: missing "population" or "2020" matters, missing "say" not."""
-    if not content:
-        return 0.0
-    english = english_frequencies()
-    total = english_total()
-    weights = [math.log(total / (english.get(w, 0) + 1000)) for w in content]
-    found = sum(wt for w, wt in zip(content, weights) if stem(w) in covered_stems)
-    return found / sum(weights) if sum(weights) > 0 else 0.0
-
-
 def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor: float = 0.5) -> list[Hit]:
     """Greedy pick: in the first `window` places, a document's third result waits while
-    a result from another document scores at least `floor` × the best."""
+    a result from another document scores at least `floor` × the best. After the
+    window, everything left (the waiting results too) follows in score order."""
     if not hits:
         return []
     best = hits[0].score
-    chosen: list[Hit] = []
+    top: list[Hit] = []
     waiting: list[Hit] = []
     counts: dict[str, int] = {}
-    for hit in hits:
-        if len(chosen) >= k:
+    rest_from = len(hits)
+    for i, hit in enumerate(hits):
+        if len(top) >= min(window, k) or (hit.score < floor * best and waiting):
+            rest_from = i
             break
         doc = hit.passage.document
-        if len(chosen) < window and counts.get(doc, 0) >= per_document:
+        if counts.get(doc, 0) >= per_document:
             waiting.append(hit)
             continue
-        if len(chosen) < window and hit.score < floor * best and waiting:
-            break
-        chosen.append(hit)
+        top.append(hit)
         counts[doc] = counts.get(doc, 0) + 1
-    # Identity, not ==: dataclass equality compares whole passages (most of rank's time).
-    taken = {id(h) for h in chosen} | {id(h) for h in waiting}
-    for hit in waiting + [h for h in hits if id(h) not in taken]:
-        if len(chosen) >= k:
-            break
-        if all(hit is not c for c in chosen):
-            chosen.append(hit)
-    return chosen[:k]
+    rest = sorted(waiting + hits[rest_from:], key=lambda h: -h.score)
+    return (top + rest)[:k]
 
 
 def parse_iso(value: str | None) -> str | None:

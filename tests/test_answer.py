@@ -161,12 +161,27 @@ def test_coverage_describes_the_corpus(answerer: Answerer) -> None:
 
 def test_abstainer_probability_rises_with_evidence() -> None:
     abstainer = Abstainer()
-    weak = Signals(dense_top=0.2, keyword_top=0.1, coverage_top=0.2, unknown=0.8, unknown_names=2)
-    strong = Signals(dense_top=0.8, keyword_top=0.9, coverage_top=1.0, unknown=0.0, fused_top=1.2, agreement=1.0)
+    weak = Signals(dense_top=0.2, dense_hit=0.2, dense_lead=0.05, unknown_names=2, fused_top=0.3)
+    strong = Signals(dense_top=0.8, dense_hit=0.8, dense_lead=0.4, fused_top=1.2, fused_lead=0.4, agreement=1.0)
     assert len(Signals().vector()) == len(abstainer.coefficients)
     assert 0 < abstainer.probability(weak) < abstainer.probability(strong) < 1
     assert abstainer.abstains(weak) and not abstainer.abstains(strong)
     assert Abstainer(threshold=0.0).abstains(weak) is False
+
+
+def test_abstainer_weights_point_the_way_their_signals_mean() -> None:
+    """A stronger match never argues for abstaining; a missing name or a very weak
+    semantic match always does (the fit fixed these signs)."""
+    abstainer = Abstainer()
+    base = Signals(dense_top=0.5, dense_hit=0.5, dense_lead=0.2, fused_top=0.8, fused_lead=0.2)
+    for field_name in ("dense_top", "dense_hit", "dense_lead", "fused_top", "fused_lead", "agreement"):
+        stronger = Signals(**{**base.__dict__, field_name: getattr(base, field_name) + 0.2})
+        assert abstainer.probability(stronger) >= abstainer.probability(base), field_name
+    missing_name = Signals(**{**base.__dict__, "unknown_names": 1})
+    assert abstainer.probability(missing_name) < abstainer.probability(base)
+    very_weak = Signals(**{**base.__dict__, "dense_hit": 0.1})
+    weak = Signals(**{**base.__dict__, "dense_hit": 0.3})
+    assert abstainer.probability(weak) - abstainer.probability(very_weak) > 0
 
 
 def test_outlets_named_in_the_question_lift_that_outlet(answerer: Answerer) -> None:

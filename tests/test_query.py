@@ -127,3 +127,18 @@ def test_content_and_unknown_words(parser: QueryParser) -> None:
 def test_question_scaffolding_is_not_searched(parser: QueryParser) -> None:
     tokens = parser.parse("What did they say happened to Hanano?").tokens
     assert tokens and all(t.startswith("hanano") for t in tokens)
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("who wrote the nyt article abt chaos n desperation in alepo", True),
+    ("Which reporters wrote the Washington Post story?", True),
+    ("who r the wapo reporters that contributed from beirut stockholm and istanbul", True),
+    ("Name the authors of the Middle East Eye article", True),
+    # A reporter inside the story, a quotation, or a book: not a question about a byline.
+    ("Why does the citizen reporter consider appealing to the UN pointless?", False),
+    ('Who wrote "I am waiting to die or be captured by the Assad regime"?', False),
+    ("Who wrote the novel One Hundred Years of Solitude?", False),
+    ("What did the reporters see in Hanano?", False),
+])
+def test_questions_about_who_wrote_a_piece(parser: QueryParser, question: str, asks: bool) -> None:
+    assert parser.parse(question).about_authors is asks

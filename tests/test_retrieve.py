@@ -46,6 +46,14 @@ def test_diversify_caps_a_document_while_others_are_competitive() -> None:
     assert docs(diversify(hits, 7, per_document=2)) == ["A", "A", "B", "C", "D", "A", "A"]
 
 
+def test_diversify_returns_held_back_results_in_score_order_after_the_top_five() -> None:
+    """A document's third result waits only for the first five places; below them it
+    ranks by its score, above weaker results from other documents."""
+    hits = [fake_hit("A", 1.0, 0), fake_hit("A", 0.95, 1), fake_hit("A", 0.9, 2), fake_hit("B", 0.8, 3),
+            fake_hit("C", 0.7, 4), fake_hit("D", 0.6, 5), fake_hit("E", 0.55, 6), fake_hit("F", 0.5, 7)]
+    assert docs(diversify(hits, 8, per_document=2)) == ["A", "A", "B", "C", "D", "A", "E", "F"]
+
+
 def test_diversify_keeps_everything_and_never_duplicates() -> None:
     hits = [fake_hit(d, 1.0 - i / 20, i) for i, d in enumerate("AAABBBCC")]
     for k in range(1, 10):
@@ -191,3 +199,63 @@ def test_bad_questions_never_raise(real_answerer, question: str, must_abstain: b
 def test_typo_and_chat_questions_still_find_the_answer(real_answerer) -> None:
     answer = real_answerer.ask("wat was the syrian boys bike adorned with in hanano b4 he went home")
     assert any("adorned with a syrian flag" in norm(h.passage.text) for h in answer.hits[:3])
+
+
+# --- bylines, headlines, names ----------------------------------------------------------------------
+
+
+def test_bylines_and_contributor_lines_are_credits() -> None:
+    from qa_bot.retrieve import names_authors
+
+    def passage(text: str, authors: list[str]) -> Passage:
+        return Passage(id=0, text=text, document="d", outlet="o", published=None, title="t", url=None,
+                       authors=authors, position=0, kind="paragraph")
+
+    assert names_authors(passage("By Anne Barnard and Nick Cumming-Bruce", []))
+    assert names_authors(passage("Liz Sly in Beirut and Heba Habib in Stockholm contributed to this report.",
+                                 ["Liz Sly", "Heba Habib"]))
+    assert not names_authors(passage("By nightfall the shelling had stopped across the eastern districts, "
+                                     "residents said, though no one trusted the calm to last.", []))
+    assert not names_authors(passage("Rebels said they would fight on.", ["Liz Sly"]))
+
+
+def test_headline_echo_names_one_piece() -> None:
+    from qa_bot.retrieve import Headlines
+
+    titles = Headlines({
+        "nyt": "Chaos and Desperation as Thousands Flee Aleppo Amid Government Advance",
+        "mee": "Fall of Aleppo: Thousands flee as Assad forces take 90 percent of rebel areas",
+        "nbc": "Aleppo on the Brink: Syrians Flee Besieged City",
+    })
+    from qa_bot.lexical import tokenize
+
+    echo = titles.echoes(set(tokenize(["the article about chaos and desperation in aleppo"])[0]), {"nyt", "mee", "nbc"})
+    assert set(echo) == {"nyt"} and 0 < echo["nyt"] < 1
+    assert titles.echoes(set(tokenize(["what happened in aleppo"])[0]), {"nyt", "mee", "nbc"}) == {}
+
+
+@slow
+def test_who_wrote_finds_the_byline_of_the_piece_named(real_answerer) -> None:
+    for question in ("who wrote the nyt article abt chaos n desperation in alepo",
+                     "Who wrote the article about chaos and desperation in Aleppo?"):
+        answer = real_answerer.ask(question)
+        assert not answer.abstained, question
+        top = answer.hits[0].passage
+        assert top.outlet == "The New York Times" and "Anne Barnard" in top.text, question
+
+
+@slow
+def test_a_byline_of_another_outlet_never_answers_for_the_outlet_named(real_answerer) -> None:
+    ranked = real_answerer.rank_many(["Who wrote the NBC News gallery?"], 5)[0]
+    assert all("Anne Barnard" not in h.passage.text and "Liz Sly" not in h.passage.text for h in ranked.hits[:1])
+
+
+@slow
+@pytest.mark.parametrize(("question", "missing"), [
+    ("What was the population of Aleppo in 2020?", 1),
+    ("What did Vladimir Putin say about the recapture of Aleppo?", 2),
+    # Outlet names, month and day names and the coverage's own year are not names to find.
+    ("What did the New York Times say happened in Aleppo on Friday, Dec. 9, 2016?", 0),
+])
+def test_names_the_first_result_does_not_know_count_against_it(real_answerer, question: str, missing: int) -> None:
+    assert real_answerer.rank_many([question], 5)[0].signals.unknown_names == missing
