@@ -177,3 +177,53 @@ def test_dev_quality_thresholds(dev_report: dict) -> None:
                "abstention_accuracy": o["abstention_accuracy"], "false_abstention": o["false_abstention"]}
     failed = [name for name, ok in checks.items() if not ok]
     assert not failed, f"{failed}; figures: {figures}"
+
+
+# --- questions written independently of the dev set, and a corpus padded with unrelated news ----------
+
+HELDOUT = REPO / "tests" / "data" / "heldout_qa.jsonl"
+DISTRACTORS = REPO / "tests" / "data" / "distractors"
+
+
+def _figures(report: dict) -> dict:
+    o = report["overall"]
+    return {"r5": o["hybrid"]["recall@5"], "r5_retrieval": o["hybrid_unabstained"]["recall@5"],
+            "abstention": o["abstention_accuracy"], "false": o["false_abstention"]}
+
+
+@pytest.fixture(scope="module")
+def padded_answerer(tmp_path_factory: pytest.TempPathFactory, real_embedder):
+    """The seed corpus plus 240 news articles on other subjects (tests/data/distractors)."""
+    import shutil
+
+    from qa_bot.answer import Answerer
+    from qa_bot.index import build_index
+    from qa_bot.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("padded_corpus")
+    seed = REPO / "corpus"
+    for folder in (seed, DISTRACTORS):
+        for path in folder.glob("*.txt"):
+            shutil.copy(path, corpus / path.name)
+    manifests = [(folder / "manifest.toml").read_text(encoding="utf-8") for folder in (seed, DISTRACTORS)]
+    (corpus / "manifest.toml").write_text("\n".join(manifests), encoding="utf-8")
+    out = tmp_path_factory.mktemp("padded_index") / "index"
+    build_index(corpus, out, real_embedder)
+    return Answerer.load(Settings(corpus_dir=corpus, index_dir=out), real_embedder)
+
+
+@pytest.mark.slow
+def test_heldout_quality_does_not_regress(real_answerer) -> None:
+    """Floors a little under the figures measured when this test was written (README)."""
+    f = _figures(evaluate(real_answerer, load_items(HELDOUT)))
+    assert f["r5"] >= 0.83 and f["abstention"] >= 0.7 and f["false"] <= 0.06, f
+
+
+@pytest.mark.slow
+def test_unrelated_articles_barely_move_recall_and_abstention_holds(real_answerer, padded_answerer) -> None:
+    items = load_items(DEV) + load_items(HELDOUT)
+    seed, padded = _figures(evaluate(real_answerer, items)), _figures(evaluate(padded_answerer, items))
+    assert len(padded_answerer.documents()) == len(real_answerer.documents()) + 240
+    assert seed["r5_retrieval"] - padded["r5_retrieval"] <= 0.03, (seed, padded)
+    assert seed["r5"] - padded["r5"] <= 0.05, (seed, padded)
+    assert padded["abstention"] >= 0.5 and padded["false"] <= 0.06, (seed, padded)
