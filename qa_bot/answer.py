@@ -39,9 +39,9 @@ class Abstainer:
     """
 
     # dense_top, dense_hit, dense_lead, unknown_names, fused_top, fused_lead, agreement, low_dense
-    coefficients: tuple[float, ...] = (0.923, 0.993, 0.488, -1.982, 0.968, 1.748, 0.196, -1.012)
-    intercept: float = -0.895
-    threshold: float = 0.55  # chosen by cross-validation: most abstention at ≤ 0.05 false abstention
+    coefficients: tuple[float, ...] = (0.954, 0.874, 0.565, -2.16, 0.937, 1.598, 0.158, -1.015)
+    intercept: float = -0.66
+    threshold: float = 0.6  # chosen by cross-validation: most abstention at ≤ 0.05 false abstention
 
     def probability(self, signals: Signals) -> float:
         z = self.intercept + sum(c * x for c, x in zip(self.coefficients, signals.vector()))

@@ -108,7 +108,7 @@ class Retriever:
         self.members: dict[str, list[int]] = {}
         for p in self.passages:
             self.members.setdefault(p.document, []).append(p.id)
-        self.furniture = not_names(outlets, self.published)
+        self.furniture = not_names(outlets)
         self.document_stems = lru_cache(maxsize=4096)(self._document_stems)
         self._idf_cache: dict[str, float] = {}
         self._tokens_cache: dict[int, list[set[str]]] = {}
@@ -299,14 +299,16 @@ class Retriever:
         """Names are judged against the whole piece a result comes from: the article
         about Aleppo counts as naming Aleppo even where one paragraph does not."""
         texts = [without_credit(self.passages[i].text) for i in self.members.get(document, [])]
-        return frozenset(stem(w) for text in texts for w in words(text))
+        return frozenset(stem(w) for text in texts for w in (*words(text), *acronyms(text)))
 
     def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
                  fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
         if not hits:
             return Signals()
         first = hits[0]
-        in_pieces = set().union(*(self.document_stems(p.document) for p in (first.passage, *first.also_in)))
+        pieces = (first.passage, *first.also_in)
+        # "in 2016" asks nothing a piece published in 2016 must spell out.
+        in_pieces = set().union(*(self.document_stems(p.document) for p in pieces), {p.published[:4] for p in pieces if p.published})
         names = [w for w in NAME.findall(query.raw[1:])
                  if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces]
         at = int(np.searchsorted(candidates, first.passage.id))
@@ -355,17 +357,28 @@ def names_authors(passage: Passage) -> bool:
     return any(author.casefold() in text for author in passage.authors)
 
 
-NAME = re.compile(r"\b(?:[A-Z][a-z]+|\d{3,})\b")
+NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")
 CALENDAR = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
-def not_names(outlets: list[str], published: np.ndarray) -> set[str]:
+DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+NAMED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][a-z]+)+")
+
+
+def acronyms(text: str) -> list[str]:
+    """How a question may abbreviate what a text spells out: "U.N." and "United
+    Nations" are both "un"; "Syrian Observatory for Human Rights" is "sohr"."""
+    found = [m.replace(".", "").lower() for m in DOTTED.findall(text)]
+    for run in NAMED_RUN.findall(text):
+        found.append("".join(w[0] for w in run.split() if w[0].isupper() and w != "The").lower())
+    return found
+
+
+def not_names(outlets: list[str]) -> set[str]:
     """Capitalised words a question may use that no passage needs to contain: question
-    words, outlet names, days and months (dates are matched separately) and the
-    years the coverage was published in."""
+    words, outlet names, and days and months (dates are matched separately)."""
     outlet_words = {w for o in outlets for w in words(o)} | {w for alias in NICKNAMES for w in words(alias)}
-    years = {str(p)[:4] for p in published if p}
-    return QUESTION_WORDS | CALENDAR | outlet_words | years
+    return QUESTION_WORDS | CALENDAR | outlet_words
 
 
 @lru_cache(maxsize=100_000)

@@ -256,6 +256,17 @@ def test_a_byline_of_another_outlet_never_answers_for_the_outlet_named(real_answ
     ("What did Vladimir Putin say about the recapture of Aleppo?", 2),
     # Outlet names, month and day names and the coverage's own year are not names to find.
     ("What did the New York Times say happened in Aleppo on Friday, Dec. 9, 2016?", 0),
+    ("How many schools reopened in Aleppo in 2018?", 1),
+    # The NYT writes "U.N."; "UN" asks for nothing it lacks.
+    ("What did UN officials say about the men who went missing?", 0),
 ])
 def test_names_the_first_result_does_not_know_count_against_it(real_answerer, question: str, missing: int) -> None:
     assert real_answerer.rank_many([question], 5)[0].signals.unknown_names == missing
+
+
+def test_acronyms_a_question_may_use_for_what_a_text_spells_out() -> None:
+    from qa_bot.retrieve import acronyms
+
+    text = "The U.N. said the United Nations Security Council met; the Syrian Observatory for Human Rights said."
+    assert {"un", "unsc", "sohr"} <= set(acronyms(text))
+    assert acronyms("no names here") == []
