@@ -386,10 +386,11 @@ def stem(word: str) -> str:
     return stemmer().stemWord(word)
 
 
-def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor: float = 0.5) -> list[Hit]:
+def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor: float = 0.7) -> list[Hit]:
     """Greedy pick: in the first `window` places, a document's third result waits while
-    a result from another document scores at least `floor` × the best. After the
-    window, everything left (the waiting results too) follows in score order."""
+    a result from another document scores at least `floor` × the best (a much weaker
+    result is no corroboration, and would push out the paragraph that answers). After
+    the window, everything left (the waiting results too) follows in score order."""
     if not hits:
         return []
     best = hits[0].score
