@@ -93,3 +93,31 @@ def test_a_slow_batch_does_not_hold_up_later_questions() -> None:
     started = time.perf_counter()
     assert asyncio.run(scenario()) == ["fast", "slow"]
     assert time.perf_counter() - started < 5
+
+
+def test_questions_arriving_while_the_workers_are_busy_make_the_next_batch_whole() -> None:
+    import threading
+
+    release = threading.Event()
+    sizes: list[int] = []
+
+    def answer_many(questions: list[str], k: int) -> list[Answer]:
+        sizes.append(len(questions))
+        if questions == ["first"]:
+            release.wait(5)
+        return [Answer(q, False, []) for q in questions]
+
+    async def scenario() -> None:
+        batcher = AnswerBatcher(answer_many, window=0.01, workers=1)
+        first = asyncio.create_task(batcher.ask("first", 5))
+        await asyncio.sleep(0.05)  # the only worker is now busy
+        later = []
+        for i in range(6):  # further apart than the window: a timer alone would batch them one by one
+            later.append(asyncio.create_task(batcher.ask(f"q{i}", 5)))
+            await asyncio.sleep(0.03)
+        release.set()
+        await asyncio.gather(first, *later)
+        await batcher.close()
+
+    asyncio.run(scenario())
+    assert sizes == [1, 6]
