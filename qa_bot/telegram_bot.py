@@ -28,8 +28,9 @@ cache of answers, so after a restart an old button politely says to ask again.
 Everything sent passes one overall budget of `settings.send_rate` messages a second
 (`QA_BOT_SEND_RATE`, default 30: Telegram's free broadcast limit; 0 = none) and Telegram's
 20 a minute per group; flood limits (429 RetryAfter) are honoured either way (`SendLimiter`).
-"Typing…" is shown only when an answer takes longer than `TYPING_DELAY`: a fast answer
-needs none, and each action is a request that counts against the budget.
+"Typing…" is shown only when an answer takes longer than `TYPING_DELAY` (a fast answer
+needs none, and each action is a request that counts against the budget), once per chat
+however many questions wait there, and never while answers are queued for sending.
 Any unexpected error is logged and the user gets a short apology, never a traceback.
 
 The token never reaches the output: httpx (which logs request URLs, which carry the
@@ -42,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
 import re
 import secrets
 import signal
@@ -121,8 +123,18 @@ CACHE_PER_CHAT = 50
 CACHE_TOTAL = 1000
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TYPING_DELAY = 0.5  # seconds: an answer ready sooner needs no "typing…"
-TYPING_REPEAT = 4.5  # Telegram shows an action for 5 s (or until the next message)
+TYPING_REPEAT = 4.5  # Telegram shows an action for 5 s (or until the bot's next message there)
+TYPING_RECHECK = 1.0  # a pending question checks this often whether its chat still shows typing
+TYPING_GRACE = 1.0  # an answer waits at most this long for a typing request in flight
 COURTESY_ENDPOINTS = frozenset({"sendChatAction"})  # nice to have, never worth delaying an answer for
+# Requests in flight at once, and the keep-alive connections kept for them (see
+# `connections_for`). httpcore's pool checks every connection against every waiting
+# request whenever one starts or ends: a burst over PTB's default 256 connections spent
+# the event loop on that bookkeeping (about 6 ms of CPU per request at 32 or more in
+# flight, 3.4 ms at 8; 16 instead of 8 cost the load test 50% more event-loop time),
+# and the event loop is what limits this bot under a burst.
+MIN_CONNECTIONS = 8  # ~200 requests a second at a 40 ms round trip, 32 at 250 ms
+MAX_CONNECTIONS = 256
 _MESSAGES = filters.UpdateType.MESSAGES  # new and edited messages; never channel posts
 
 
@@ -375,9 +387,14 @@ class SendLimiter(AIORateLimiter):
     All chat requests share one overall budget. Under a burst the budget is what limits
     delivery, and a typing action queued in it would delay a real answer by one slot
     and then show "typing…" for a reply that is already on its way. So a courtesy
-    request is sent only while the budget has room and no flood wait (429) is running;
-    otherwise it is skipped (reported as done, as Telegram would).
+    request is sent only while the budget has room, a connection slot is free and no
+    flood wait (429) is running; otherwise it is skipped and reported as not sent (False).
     """
+
+    def __init__(self, *args: Any, in_flight: int = MIN_CONNECTIONS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_flight = in_flight
+        self._slots: asyncio.Semaphore | None = None
 
     async def process_request(
         self,
@@ -390,18 +407,60 @@ class SendLimiter(AIORateLimiter):
     ) -> Any:
         if endpoint in COURTESY_ENDPOINTS and self.busy():
             log.debug("skipped %s: the send budget is in use", endpoint)
-            return True
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            return False
+        return await super().process_request(self._bounded(callback), args, kwargs, endpoint, data, rate_limit_args)
+
+    def _bounded(self, callback: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Coroutine[Any, Any, Any]]:
+        """`callback` once one of `in_flight` slots is free: a burst queues here, cheaply,
+        not in the HTTP connection pool (whose bookkeeping grows with what it holds)."""
+
+        async def bounded(*args: Any, **kwargs: Any) -> Any:
+            if self._slots is None:
+                self._slots = asyncio.Semaphore(self.in_flight)
+            async with self._slots:
+                return await callback(*args, **kwargs)
+
+        return bounded
 
     def busy(self) -> bool:
-        """True during a flood wait, or when the overall budget has no room for one more request."""
+        """True during a flood wait, when every connection slot is taken, or when the
+        overall budget has no room for one more request."""
         # AIORateLimiter's own state (python-telegram-bot 22): the overall bucket, None when
         # unlimited, and an event that is cleared while a RetryAfter wait runs.
         overall = getattr(self, "_base_limiter", None)
         flood_wait = getattr(self, "_retry_after_event", None)
         if flood_wait is not None and not flood_wait.is_set():
             return True
+        if self._slots is not None and self._slots.locked():
+            return True
         return overall is not None and not overall.has_capacity()
+
+
+def skip_missing_sniffio() -> None:
+    """Make httpcore's per-request `import sniffio` cheap when sniffio is not installed.
+
+    httpcore (under httpx, under python-telegram-bot) imports sniffio each time it sets
+    up a lock or an event, several times per request, and falls back to asyncio when the
+    import fails. A failed import is not cached: each one searches sys.path again
+    (~55 us), a quarter of the event loop's time under a burst of answers. A None entry
+    in sys.modules makes the failure immediate, with the same fallback.
+    """
+    try:
+        import sniffio  # noqa: F401
+    except ImportError:
+        sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
+
+
+def connections_for(rate: float) -> int:
+    """Requests in flight (and connections) that `rate` requests a second need at a 250 ms
+    round trip; no more, since each one costs the event loop bookkeeping on every request.
+
+    Without a rate limit (0) the minimum: 8 carry more than this process answers on
+    2 cores; a bot allowed 1000 a second (paid broadcasts) sets that rate instead.
+    """
+    if rate <= 0:
+        return MIN_CONNECTIONS
+    return max(MIN_CONNECTIONS, min(MAX_CONNECTIONS, math.ceil(rate / 4)))
 
 
 def send_limiter(rate: float, max_retries: int = 3) -> SendLimiter:
@@ -410,10 +469,39 @@ def send_limiter(rate: float, max_retries: int = 3) -> SendLimiter:
     The bucket holds at least one request (aiolimiter refuses a request larger than the
     bucket), so a rate below 1 becomes one request every 1/rate seconds.
     """
+    in_flight = connections_for(rate)
     if rate <= 0:
-        return SendLimiter(overall_max_rate=0, max_retries=max_retries)
+        return SendLimiter(overall_max_rate=0, max_retries=max_retries, in_flight=in_flight)
     burst = max(rate, 1.0)
-    return SendLimiter(overall_max_rate=burst, overall_time_period=burst / rate, max_retries=max_retries)
+    return SendLimiter(overall_max_rate=burst, overall_time_period=burst / rate, max_retries=max_retries,
+                       in_flight=in_flight)
+
+
+class TypingShown:
+    """Until when each chat (and forum topic) shows our "typing…".
+
+    Telegram shows an action for the whole chat, for 5 s or until the bot's next
+    message there. So one action serves every question pending in a chat: four
+    questions asked at once need one, not four; after an answer is sent, the next
+    pending question shows it again.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, limit: int = 10_000) -> None:
+        self.clock = clock
+        self.limit = limit
+        self._until: OrderedDict[tuple[int, int | None], float] = OrderedDict()
+
+    def due(self, key: tuple[int, int | None]) -> bool:
+        return self._until.get(key, 0.0) <= self.clock()
+
+    def shown(self, key: tuple[int, int | None]) -> None:
+        self._until[key] = self.clock() + TYPING_REPEAT
+        self._until.move_to_end(key)
+        if len(self._until) > self.limit:
+            self._until.popitem(last=False)
+
+    def cleared(self, key: tuple[int, int | None]) -> None:
+        self._until.pop(key, None)
 
 
 # --- the bot -------------------------------------------------------------------------
@@ -426,6 +514,7 @@ class QABot:
         self.settings = settings
         self.answerer = answerer
         self.typing_delay = TYPING_DELAY
+        self.typing_shown = TypingShown()
         self.page = max(1, settings.page_size)
         self.cache = AnswerCache()
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
@@ -615,11 +704,13 @@ class QABot:
                     seconds = max(1, round(admission.wait))
                     await self._send(context, message, RATE_LIMITED.format(seconds=seconds), html_mode=False)
                 return
-        typing = asyncio.create_task(self._typing_while_waiting(context, message))
+        answered = asyncio.Event()
+        typing = asyncio.create_task(self._typing_until(answered, context, message))
         try:
             answer = await self.batcher.ask(question, self.settings.max_results)
         finally:
-            await _stop(typing)
+            answered.set()
+            await _finish(typing)
         markup = None
         if len(answer.hits) > self.page:
             key = self.cache.put(message.chat.id, question, answer, shown=self.page)
@@ -702,25 +793,33 @@ class QABot:
 
     # --- delivery ---------------------------------------------------------------------
 
-    async def _typing_while_waiting(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
-        """'typing…' from `typing_delay` after the question until cancelled (the answer is ready).
+    async def _typing_until(
+        self, answered: asyncio.Event, context: ContextTypes.DEFAULT_TYPE, message: Message
+    ) -> None:
+        """'typing…' from `typing_delay` after the question until `answered` is set.
 
         Most answers take a few tens of milliseconds: they need no indicator, and not
         sending one halves the requests per question. A slow one (a burst, a reload)
-        shows typing, renewed before Telegram lets it lapse.
+        shows typing unless its chat already does, renewed before Telegram lets it lapse.
+        A request in flight is never cancelled (that would close its connection); the
+        answer waits for it instead, so typing never follows the answer.
         """
-        await asyncio.sleep(self.typing_delay)
-        while True:
-            await self._typing(context, message)
-            await asyncio.sleep(TYPING_REPEAT)
+        key = (message.chat.id, _thread_id(message))
+        pause = self.typing_delay
+        while not await _set_within(answered, pause):
+            if self.typing_shown.due(key) and await self._typing(context, message):
+                self.typing_shown.shown(key)
+            pause = TYPING_RECHECK
 
-    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> bool:
+        """Send the typing action; False when it was not sent (skipped while busy, or failed)."""
         try:
-            await context.bot.send_chat_action(
+            return bool(await context.bot.send_chat_action(
                 message.chat.id, ChatAction.TYPING, message_thread_id=_thread_id(message)
-            )
+            ))
         except TelegramError as exc:
             log.debug("typing action failed: %s", exc)
+            return False
 
     async def _send_pages(
         self,
@@ -752,23 +851,45 @@ class QABot:
         }
         if quote and message.chat.type != ChatType.PRIVATE:
             kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        sent = await self._send_html_or_plain(context, message.chat.id, text, html_mode, kwargs)
+        self.typing_shown.cleared((message.chat.id, kwargs["message_thread_id"]))  # a message ends "typing…"
+        return sent
+
+    async def _send_html_or_plain(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, html_mode: bool, kwargs: dict[str, Any]
+    ) -> Message:
         if not html_mode:
-            return await _deliver(context, message.chat.id, text, **kwargs)
+            return await _deliver(context, chat_id, text, **kwargs)
         try:
-            return await _deliver(context, message.chat.id, text, parse_mode=ParseMode.HTML, **kwargs)
+            return await _deliver(context, chat_id, text, parse_mode=ParseMode.HTML, **kwargs)
         except BadRequest as exc:
             if "can't parse entities" not in str(exc).lower():
                 raise
             log.warning("Telegram rejected the HTML (%s): resending as plain text", exc)
-            return await _deliver(context, message.chat.id, html_to_plain(text), **kwargs)
+            return await _deliver(context, chat_id, html_to_plain(text), **kwargs)
 
 
-async def _stop(task: asyncio.Task[None]) -> None:
-    """Cancel `task` and wait until it has ended, so nothing it sends can follow the answer."""
-    task.cancel()
-    await asyncio.wait([task])
+async def _set_within(event: asyncio.Event, seconds: float) -> bool:
+    """Wait up to `seconds` for `event`; whether it is set."""
+    try:
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+    return event.is_set()
+
+
+async def _finish(task: asyncio.Task[None]) -> None:
+    """Wait for the typing task (told to stop) to end, so nothing it sends follows the answer.
+
+    A typing request in flight normally completes in a round trip; one that hangs is
+    cancelled after `TYPING_GRACE` rather than holding the answer back.
+    """
+    done, _ = await asyncio.wait([task], timeout=TYPING_GRACE)
+    if not done:
+        task.cancel()
+        await asyncio.wait([task])
     if not task.cancelled() and task.exception() is not None:
-        log.debug("typing task ended with %r", task.exception())
+        log.warning("typing task failed: %r", task.exception())
 
 
 SEND_RETRIES = (1.0, 2.0, 4.0, 8.0)
@@ -827,10 +948,12 @@ def build_application(settings: Settings, answerer: AnswererLike) -> Application
     """The python-telegram-bot Application for `settings`, answering with `answerer`."""
     if not settings.telegram_token:
         raise InvalidToken("TELEGRAM_BOT_TOKEN is not set")
+    skip_missing_sniffio()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .rate_limiter(send_limiter(settings.send_rate))
+        .connection_pool_size(connections_for(settings.send_rate))
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

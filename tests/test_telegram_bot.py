@@ -226,7 +226,7 @@ def test_send_limiter_skips_typing_when_the_budget_is_spent() -> None:
 
         for endpoint in endpoints:
             result = await limiter.process_request(request, (endpoint,), {}, endpoint, {"chat_id": 5}, None)
-            assert result is True
+            assert result is (endpoint in sent[-1:])  # a skipped action reports False: not sent
         return sent
 
     burst = ["sendMessage", "sendMessage", "sendChatAction"]
@@ -235,6 +235,25 @@ def test_send_limiter_skips_typing_when_the_budget_is_spent() -> None:
     assert asyncio.run(scenario(30, burst)) == burst
     assert asyncio.run(scenario(0, ["sendMessage"] * 100 + ["sendChatAction"])) == ["sendMessage"] * 100 + ["sendChatAction"]
     assert asyncio.run(scenario(0.5, ["sendMessage", "sendChatAction"])) == ["sendMessage"]  # one every 2 s
+
+
+def test_typing_shown_once_per_chat_until_it_lapses_or_a_message_clears_it() -> None:
+    now = [0.0]
+    shown = tb.TypingShown(clock=lambda: now[0], limit=2)
+    chat, topic = (1, None), (1, 7)
+    assert shown.due(chat)
+    shown.shown(chat)
+    assert not shown.due(chat) and shown.due(topic)  # a forum topic shows its own
+    now[0] = tb.TYPING_REPEAT - 0.1
+    assert not shown.due(chat)
+    now[0] = tb.TYPING_REPEAT
+    assert shown.due(chat)  # about to lapse: renew it
+    shown.shown(chat)
+    shown.cleared(chat)  # an answer was sent there: Telegram no longer shows typing
+    assert shown.due(chat)
+    for key in [(2, None), (3, None), (4, None)]:
+        shown.shown(key)
+    assert shown.due((2, None)) and not shown.due((4, None))  # bounded: the oldest is forgotten
 
 
 def test_html_to_plain_keeps_links_and_decodes_entities() -> None:
