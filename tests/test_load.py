@@ -14,6 +14,10 @@ answers — no fewer (unanswered), no more (answered twice) — and none may be 
 a rate-limit or any other error text. Latency pairs the chat's sorted injection times
 with its sorted answer times.
 
+The test runs twice, with the overall send limit off (`QA_BOT_SEND_RATE=0`: the bot's
+own capacity, since the fake server has no flood limits) and at the default 30
+messages a second (Telegram's free broadcast limit, which then bounds delivery).
+
 Throughput (questions/s, first injection → last answer) and latency percentiles
 (injection → sendMessage received by the fake server) are printed and written to a
 JSON file; timings are never asserted (shared CI machines).
@@ -102,8 +106,16 @@ class Serve:
         return "".join(p.read_text(errors="replace") for p in self.files if p.exists())
 
 
+SEND_RATES = {"no-send-limit": "0", "send-limit-30": "30"}  # QA_BOT_SEND_RATE values
+
+
+@pytest.fixture(params=list(SEND_RATES.values()), ids=list(SEND_RATES))
+def send_rate(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def serve(real_index_dir: Path, tmp_path: Path) -> Iterator[Serve]:
+def serve(real_index_dir: Path, tmp_path: Path, send_rate: str) -> Iterator[Serve]:
     api = FakeBotAPI(TOKEN).start()
     files = [tmp_path / "serve.stdout", tmp_path / "serve.stderr"]
     with open(files[0], "wb") as stdout, open(files[1], "wb") as stderr:
@@ -112,7 +124,7 @@ def serve(real_index_dir: Path, tmp_path: Path) -> Iterator[Serve]:
             cwd=REPO, stdout=stdout, stderr=stderr,
             env=_child_env(
                 TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
-                QA_BOT_RATE_LIMIT="1000", QA_BOT_CORPUS=str(REPO / "corpus"),
+                QA_BOT_RATE_LIMIT="1000", QA_BOT_CORPUS=str(REPO / "corpus"), QA_BOT_SEND_RATE=send_rate,
             ),
         )
     harness = Serve(api, proc, files)
@@ -128,6 +140,15 @@ def serve(real_index_dir: Path, tmp_path: Path) -> Iterator[Serve]:
     output = harness.output()
     assert code == 0, f"serve exited {code} on SIGTERM:\n{output[-3000:]}"
     assert SECRET not in output
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _poll_pending(api: FakeBotAPI) -> bool:
@@ -148,7 +169,7 @@ def _answers(api: FakeBotAPI, chat_ids: set[int]) -> dict[int, list[Call]]:
 # --- the test --------------------------------------------------------------------------------
 
 
-def test_200_questions_from_50_chats_all_at_once(serve: Serve, tmp_path: Path) -> None:
+def test_200_questions_from_50_chats_all_at_once(serve: Serve, tmp_path: Path, send_rate: str) -> None:
     api = serve.api
     pool = load_questions()
 
@@ -168,6 +189,7 @@ def test_200_questions_from_50_chats_all_at_once(serve: Serve, tmp_path: Path) -
         assert time.monotonic() < deadline, "the bot never went back to long polling"
         time.sleep(0.01)
     injected_at = time.time()
+    cpu_before = cpu_seconds(serve.proc.pid), time.process_time()
     api.inject_updates(updates)
 
     chat_set = set(chats)
@@ -185,6 +207,7 @@ def test_200_questions_from_50_chats_all_at_once(serve: Serve, tmp_path: Path) -
             )
         time.sleep(0.05)
     last_answer_at = max(c.time for v in answers.values() for c in v)
+    cpu_after = cpu_seconds(serve.proc.pid), time.process_time()
     time.sleep(GRACE)  # anything answered twice would arrive now
     answers = _answers(api, chat_set)
     sent = [c for c in api.calls("sendMessage") if c.params.get("chat_id") in chat_set]
@@ -199,6 +222,7 @@ def test_200_questions_from_50_chats_all_at_once(serve: Serve, tmp_path: Path) -
         if isinstance(c.result, list) and any((u.get("message") or {}).get("chat", {}).get("id") in chat_set for u in c.result)
     ]
     figures = {
+        "send_rate": float(send_rate),  # QA_BOT_SEND_RATE: messages a second overall, 0 = no limit
         "questions": QUESTIONS,
         "chats": CHATS,
         "elapsed_s": round(elapsed, 3),
@@ -212,18 +236,28 @@ def test_200_questions_from_50_chats_all_at_once(serve: Serve, tmp_path: Path) -
         "first_answer_after_s": round(latencies[0], 3),
         "send_message_calls": len(sent),
         "send_chat_action_calls": len(actions),
-        # Every sendMessage/sendChatAction passes python-telegram-bot's AIORateLimiter (30 a second).
+        # Every sendMessage/sendChatAction passes the bot's SendLimiter (QA_BOT_SEND_RATE a second).
         "chat_requests_per_s": round((len(sent) + len(actions)) / elapsed, 1),
         "get_updates_batches": [len(c.result) for c in fetches][:10],
         "cpus": os.cpu_count(),
+        # CPU time per question during the burst (until the last answer was seen): the bot
+        # process, and this test process (the fake Bot API server and the polling above).
+        # Less sensitive than throughput to other processes sharing the machine.
+        "bot_cpu_ms_per_question": None if cpu_before[0] is None or cpu_after[0] is None
+        else round((cpu_after[0] - cpu_before[0]) / QUESTIONS * 1000, 2),
+        "test_cpu_ms_per_question": round((cpu_after[1] - cpu_before[1]) / QUESTIONS * 1000, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    path = tmp_path / "load_figures.json"
+    path = tmp_path / f"load_figures_send_rate_{send_rate}.json"
     path.write_text(json.dumps(figures, indent=2))
     print(
-        f"\nload: {QUESTIONS} questions / {CHATS} chats answered in {elapsed:.2f} s = "
+        f"\nload (QA_BOT_SEND_RATE={send_rate}): {QUESTIONS} questions / {CHATS} chats answered in {elapsed:.2f} s = "
         f"{figures['throughput_qps']} questions/s; latency p50 {figures['latency_s']['p50']} s, "
         f"p95 {figures['latency_s']['p95']} s, max {figures['latency_s']['max']} s; "
-        f"{figures['chat_requests_per_s']} sendMessage+sendChatAction requests/s"
+        f"{figures['chat_requests_per_s']} sendMessage+sendChatAction requests/s "
+        f"({len(sent)} sendMessage, {len(actions)} sendChatAction); CPU per question: bot "
+        f"{figures['bot_cpu_ms_per_question']} ms, fake server {figures['test_cpu_ms_per_question']} ms; "
+        f"load average {figures['load_average']}"
     )
     print(f"load: figures written to {path}")
 
