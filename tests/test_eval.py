@@ -226,4 +226,4 @@ def test_unrelated_articles_barely_move_recall_and_abstention_holds(real_answere
     assert len(padded_answerer.documents()) == len(real_answerer.documents()) + 240
     assert seed["r5_retrieval"] - padded["r5_retrieval"] <= 0.03, (seed, padded)
     assert seed["r5"] - padded["r5"] <= 0.05, (seed, padded)
-    assert padded["abstention"] >= 0.5 and padded["false"] <= 0.06, (seed, padded)
+    assert padded["abstention"] >= 0.6 and padded["false"] <= 0.06, (seed, padded)
