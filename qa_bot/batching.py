@@ -5,7 +5,10 @@ question in a batch (about 6 ms each for 25 against 23 ms alone on 2 cores).
 Questions arriving within a few milliseconds of each other are gathered and
 answered by one call on one worker thread, which also stops several threads from
 fighting over the same two cores. A couple of batches may run at once (`workers`),
-so one slow question never holds up the questions that arrive after it.
+so one slow question never holds up the questions that arrive after it. Under a
+burst of 200 questions on 2 cores, two workers of up to 64 (the embedder's own batch
+size: one forward pass each) answered fastest: median 63 questions/s over three runs,
+against 58 for 2 x 32, 59 for 1 x 64 and 54 for 3 x 32.
 
 A batch is formed only when a worker is free to answer it, and it takes every
 question already waiting (up to `max_batch`) at once. Under a burst the questions
@@ -35,7 +38,7 @@ class _Pending:
 
 
 class AnswerBatcher:
-    def __init__(self, answer_many: AnswerMany, window: float = 0.01, max_batch: int = 32, workers: int = 2) -> None:
+    def __init__(self, answer_many: AnswerMany, window: float = 0.01, max_batch: int = 64, workers: int = 2) -> None:
         self._answer_many = answer_many
         self._workers = asyncio.Semaphore(workers)
         self._running: set[asyncio.Task[None]] = set()
