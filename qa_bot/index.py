@@ -66,6 +66,7 @@ class BuildReport:
     seconds: float
     index_type: str
     warnings: list[str] = field(default_factory=list)
+    encode_seconds: float = 0.0  # of `seconds`, embedding (the rest: reading, segmenting, indexing, writing)
 
 
 # --- hashing and freshness ------------------------------------------------------------
@@ -252,7 +253,9 @@ def build_index(
     documents, passages = read_passages(corpus_dir)
     say(f"Read {len(documents)} documents into {len(passages)} passages.")
     cache = _reusable(out_dir, embedder.name) if out_dir.exists() else {}
+    encode_started = time.perf_counter()
     vectors, sentence_vectors, offsets, embedded = embed_all(passages, embedder, cache, progress)
+    encode_seconds = time.perf_counter() - encode_started
     kind = choose_index_type(len(passages), index_type, flat_max)
     dense = make_faiss(vectors, kind)
     groups = duplicate_groups(passages, vectors, dense)
@@ -275,7 +278,8 @@ def build_index(
         reason = exc.strerror or str(exc)
         raise IndexProblem(f"could not write the index to {out_dir}: {reason}; the previous index is unchanged") from None
     counts = [(doc.file, sum(p.document == doc.file for p in passages)) for doc in documents]
-    return BuildReport(out_dir, counts, len(passages), embedded, time.perf_counter() - started, kind)
+    return BuildReport(out_dir, counts, len(passages), embedded, time.perf_counter() - started, kind,
+                       encode_seconds=encode_seconds)
 
 
 def _write(tmp: Path, meta: dict, passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
