@@ -48,6 +48,12 @@ def check_report(report: dict[str, Any]) -> None:
         assert positive(build[key]), key
     assert math.isclose(build["passages_per_s"], build["passages"] / build["seconds"], rel_tol=2e-3)
     assert math.isclose(build["ratio"], build["passages_per_s"] / build["raw_encode_per_s"], rel_tol=2e-3)
+    # Fair comparison, shown: one batch size, every alternated pair, the build's own embedding time.
+    assert (build["batch_size"] is None or positive(build["batch_size"])) and len(build["ratio_runs"]) == build["repeats"]
+    assert all(positive(r) for r in build["ratio_runs"])
+    assert min(build["ratio_runs"]) <= build["ratio"] * 1.002 and build["ratio"] <= max(build["ratio_runs"]) * 1.002
+    assert 0 < build["encode_s"] < build["seconds"]
+    assert math.isclose(build["raw_encode_per_s"], build["passages"] / build["raw_encode_s"], rel_tol=2e-3)
     assert positive(report["rss_mib"])
     assert isinstance(report["synthetic"], list) and isinstance(report["keyword_synthetic"], list)
     assert set(report["targets"]) == set(bench.TARGETS)
