@@ -237,6 +237,17 @@ def test_send_limiter_skips_typing_when_the_budget_is_spent() -> None:
     assert asyncio.run(scenario(0.5, ["sendMessage", "sendChatAction"])) == ["sendMessage"]  # one every 2 s
 
 
+def test_serving_encodes_questions_in_passes_of_32() -> None:
+    from qa_bot.embed import HashingEmbedder
+
+    class Batched(HashingEmbedder):
+        batch_size = 64
+
+    assert tb.serving_embedder(Batched()).batch_size == tb.SERVE_ENCODE_BATCH == 32
+    plain = HashingEmbedder()
+    assert tb.serving_embedder(plain) is plain and not hasattr(plain, "batch_size")
+
+
 def test_typing_shown_once_per_chat_until_it_lapses_or_a_message_clears_it() -> None:
     now = [0.0]
     shown = tb.TypingShown(clock=lambda: now[0], limit=2)
