@@ -807,8 +807,10 @@ class QABot:
         key = (message.chat.id, _thread_id(message))
         pause = self.typing_delay
         while not await _set_within(answered, pause):
-            if self.typing_shown.due(key) and await self._typing(context, message):
-                self.typing_shown.shown(key)
+            if self.typing_shown.due(key):
+                self.typing_shown.shown(key)  # before the request: the chat's other questions wait on it
+                if not await self._typing(context, message):
+                    self.typing_shown.cleared(key)
             pause = TYPING_RECHECK
 
     async def _typing(self, context: ContextTypes.DEFAULT_TYPE, message: Message) -> bool:
