@@ -176,9 +176,16 @@ class Retriever:
         if not query.about_authors:
             return np.zeros(0, dtype=np.int64)
         wanted = self.credits if mask is None else self.credits & mask
-        if query.outlets:
-            wanted = wanted & np.isin(self.outlet_of, [o.casefold() for o in query.outlets])
+        named = self._of_named_outlets(np.arange(len(self.passages)), query)
+        if named is not None:
+            wanted = wanted & named
         return np.flatnonzero(wanted)[:CANDIDATES]
+
+    def _of_named_outlets(self, ids: np.ndarray, query: Query) -> np.ndarray | None:
+        """Which of `ids` come from an outlet the question names; None when it names none."""
+        if not query.outlets:
+            return None
+        return np.isin(self.outlet_of[ids], [o.casefold() for o in query.outlets])
 
     def _dense_scores(self, candidates: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Blend of whole-passage and best-sentence similarity."""
@@ -223,16 +230,15 @@ class Retriever:
         boost = np.zeros(len(candidates))
         if query.month_days:
             boost += self.weights.date * np.array([bool(self.month_days[c] & query.month_days) for c in candidates])
-        if query.outlets:
-            wanted = {o.casefold() for o in query.outlets}
-            boost += self.weights.outlet * np.array([self.outlet_of[c] in wanted for c in candidates])
-        echoes = self.titles.echoes(set(query.tokens), {str(d) for d in self.documents[candidates]})
-        echo = np.array([echoes.get(d, 0.0) for d in self.documents[candidates]])
+        named = self._of_named_outlets(candidates, query)
+        if named is not None:
+            boost += self.weights.outlet * named
+        documents = self.documents[candidates]
+        echoes = self.titles.echoes(set(query.tokens), {str(d) for d in documents})
+        echo = np.array([echoes.get(d, 0.0) for d in documents])
         boost += self.weights.title * echo
         if query.about_authors:  # the byline of the named outlet or echoed headline comes first
-            credits = self.credits[candidates]
-            if query.outlets:
-                credits = credits & np.isin(self.outlet_of[candidates], [o.casefold() for o in query.outlets])
+            credits = self.credits[candidates] if named is None else self.credits[candidates] & named
             boost += self.weights.author * (1 + echo) * credits
         return boost
 
