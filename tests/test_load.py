@@ -39,7 +39,7 @@ import pytest
 
 from qa_bot import telegram_bot as tb
 from tests.fake_bot_api import Call, FakeBotAPI, html_problem, utf16_len
-from tests.test_telegram_bot import _child_env, stop_process
+from tests.test_telegram_bot import _child_env, stop_process, wait_until_polling
 
 pytestmark = [
     pytest.mark.slow,
@@ -129,10 +129,7 @@ def serve(real_index_dir: Path, tmp_path: Path, send_rate: str) -> Iterator[Serv
         )
     harness = Serve(api, proc, files)
     try:
-        try:
-            api.wait_for("getUpdates", timeout=120)
-        except AssertionError:
-            raise AssertionError(f"serve did not start polling:\n{harness.output()[-3000:]}") from None
+        wait_until_polling(api, proc, harness.output, timeout=120)
         yield harness
     finally:
         code = stop_process(proc)

@@ -28,7 +28,7 @@ from qa_bot.embed import HashingEmbedder
 from qa_bot.reload import Reloader, fingerprint
 from qa_bot.settings import Settings
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_telegram_bot import SECRET, TOKEN, _child_env, stop_process
+from tests.test_telegram_bot import SECRET, TOKEN, _child_env, stop_process, wait_until_polling
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "hashing-64"
@@ -203,10 +203,7 @@ def served(corpus_and_index, tmp_path: Path) -> Iterator[Served]:
         )
     served = Served(api, proc, corpus, index, log)
     try:
-        try:
-            api.wait_for("getUpdates", timeout=60)
-        except AssertionError:
-            raise AssertionError(f"serve did not start polling:\n{served.output()}") from None
+        wait_until_polling(api, proc, served.output, timeout=60)
         yield served
         code = stop_process(proc)
         output = served.output()

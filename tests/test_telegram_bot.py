@@ -426,6 +426,16 @@ def stop_process(proc: subprocess.Popen[bytes]) -> int:
     return proc.returncode
 
 
+def wait_until_polling(api: FakeBotAPI, proc: subprocess.Popen[bytes], output: Callable[[], str],
+                       timeout: float) -> None:
+    """A serve that never polls is stopped and fails with its own log, not a bare timeout."""
+    try:
+        api.wait_for("getUpdates", timeout=timeout)
+    except AssertionError:
+        stop_process(proc)
+        raise AssertionError(f"serve did not start polling:\n{output()[-3000:]}") from None
+
+
 @pytest.fixture(scope="module", params=["fake", pytest.param("real", marks=pytest.mark.slow)])
 def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     api = FakeBotAPI(TOKEN).start()
@@ -453,11 +463,7 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                 QA_BOT_ALLOWED_CHATS=allowed_chats_env(), QA_BOT_ADMINS=str(ADMIN), QA_BOT_RATE_LIMIT=str(RATE_LIMIT),
             )
             harness = Harness("real", api, _manifest_outlets(), None, files)
-            try:
-                api.wait_for("getUpdates", timeout=180)
-            except AssertionError:
-                stop_process(proc)
-                raise AssertionError(f"serve did not start polling:\n{harness.output()}") from None
+            wait_until_polling(api, proc, harness.output, timeout=180)
             yield harness
             code = stop_process(proc)
             output = harness.output()
