@@ -56,7 +56,7 @@ from qa_bot.settings import Settings
 DEFAULT_SYNTHETIC = [10_000, 100_000, 1_000_000]
 WARMUP_CALLS = 5
 ROUNDS = 5  # every question is encoded and answered this many times
-BUILD_REPEATS = 5  # build and raw encode alternate; medians are reported (fewer for big corpora)
+BUILD_REPEATS = 9  # build and raw encode alternate; medians are reported (fewer for big corpora)
 QUERIES = 200  # synthetic search queries: the dev questions plus noisy variants of them
 SOURCE_COSINE = 0.8  # mean cosine of a synthetic passage to the real vector it came from
 QUERY_COSINE = 0.9  # mean cosine of a query variant to its real question

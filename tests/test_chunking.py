@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from qa_bot.chunking import MAX_WORDS, dedupe, passages_for, sentence_spans, split_long
+import pytest
+
+from qa_bot.chunking import INNER_STOP, MAX_WORDS, dedupe, passages_for, pysbd_spans, sentence_spans, split_long
 from qa_bot.ingest import Block
 from qa_bot.models import Document
 
@@ -99,3 +102,24 @@ def test_passages_for_without_a_date_resolves_no_yearless_dates() -> None:
     doc = Document(file="x.txt", outlet="Example", title="T", published=None)
     (passage,) = passages_for(doc, [Block("Forces retook the district on Dec. 12 and on Monday.", "paragraph")])
     assert passage.dates == []
+
+
+ONE_SENTENCE_ENDINGS = ["Really?!", "Wait...", "He left…", 'She said "no!"', "Why?)", "No!!", "Dec. 13.",
+                        "Photo (Reuters).", "ok .", "no stop at all", "The end. ", "", " "]
+SEVERAL = ["It was 3 p.m. on Dec. 13. Buses came.", "U.N. officials said so.", "A.B.C", "Go!Now", "x.y", "Done.)Next"]
+
+
+@pytest.mark.parametrize("text", ONE_SENTENCE_ENDINGS + SEVERAL)
+def test_the_one_sentence_shortcut_agrees_with_pysbd(text: str) -> None:
+    assert sentence_spans(text) == pysbd_spans(text)
+
+
+def test_the_one_sentence_shortcut_agrees_with_pysbd_on_every_corpus_paragraph() -> None:
+    """The shortcut skips pysbd for text with no inner stop; on real text it must not
+    change a single boundary, or the index would differ from what pysbd builds."""
+    folders = [Path(__file__).resolve().parents[1] / "corpus", Path(__file__).parent / "data" / "distractors"]
+    paragraphs = {" ".join(p.split()) for folder in folders for f in folder.glob("*.txt")
+                  for p in re.split(r"\n\s*\n", f.read_text(encoding="utf-8"))}
+    shortcut = [p for p in paragraphs if not INNER_STOP.search(p)]
+    assert len(shortcut) > 50  # the shortcut is exercised, not just the pysbd path
+    assert [p for p in paragraphs if sentence_spans(p) != pysbd_spans(p)] == []

@@ -18,6 +18,7 @@ from qa_bot.ingest import (
     decode,
     extract_blocks,
     is_furniture,
+    normalize,
     numbered_gallery,
     text_paragraphs,
 )
@@ -334,3 +335,19 @@ def test_read_passages_rejects_an_empty_file(corpus_copy: Path) -> None:
     target.write_bytes(b"")
     with pytest.raises(IngestError, match=target.name):
         read_passages(corpus_copy)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Tom &amp; Jerry", "Tom & Jerry"),  # ASCII, but an entity: ftfy must still run
+        ("bell\x07 here", "bell here"),  # a control character
+        ("Assad\u00e2\u20ac\u2122s forces", "Assad\u2019s forces"),  # mojibake
+        ("plain   ascii\n text ", "plain ascii text"),
+    ],
+)
+def test_normalize_repairs_text_and_skips_ftfy_only_when_it_would_change_nothing(raw: str, clean: str) -> None:
+    import ftfy
+
+    assert normalize(raw) == clean
+    assert normalize(raw) == " ".join(ftfy.fix_text(raw, uncurl_quotes=False).replace("\u00a0", " ").split())
