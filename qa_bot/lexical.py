@@ -107,6 +107,20 @@ def english_frequencies() -> dict[str, int]:
     return {word: int(count) for word, count in pairs}
 
 
+def split_compound(word: str) -> str:
+    """"bigpicture" → "big picture": web addresses run words together. A word that
+    is English already, or splits into no two common English words, stays as it is."""
+    english = english_frequencies()
+    if word in english:
+        return word
+    splits = [(word[:i], word[i:]) for i in range(2, len(word) - 1)]
+    splits = [(a, b) for a, b in splits if a in english and b in english]
+    if not splits:
+        return word
+    a, b = max(splits, key=lambda pair: min(english[pair[0]], english[pair[1]]))
+    return f"{a} {b}"
+
+
 class Speller:
     """Corrects a question's words towards the corpus vocabulary, then towards English.
 

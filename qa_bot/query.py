@@ -43,6 +43,9 @@ AUTHOR_WORDS = re.compile(
     r"\b(?:who\s+(?:wrote|reported|authored|filed)|written\s+by|authors?|bylines?|reporters?|journalists?"
     r"|correspondents?|writers?|contributed|contributors?)\b", re.IGNORECASE)
 PIECE_WORDS = re.compile(r"\b(?:article|story|piece|report|coverage|gallery|slideshow|dispatch)s?\b", re.IGNORECASE)
+# "Where was the NYT article datelined?": the answer is the dateline ("BEIRUT, Lebanon —").
+DATELINE_WORDS = re.compile(r"\bdatelined?\b|\bdatelines\b|\b(?:filed|reported|written|dispatched)\s+from\b",
+                            re.IGNORECASE)
 PERSON_WORDS = re.compile(r"\b(?:who|whose|which|name|names)\b", re.IGNORECASE)
 
 # Question scaffolding carries no topic: it must not pull passages in keyword search.
@@ -59,6 +62,7 @@ class Query:
     outlets: set[str] = field(default_factory=set)
     month_days: set[tuple[int, int]] = field(default_factory=set)
     about_authors: bool = False  # asks who wrote or reported a piece
+    about_dateline: bool = False  # asks where a piece was filed from
 
 
 class QueryParser:
@@ -81,6 +85,7 @@ class QueryParser:
             outlets=outlets,
             month_days=month_days(text),
             about_authors=asks_for_authors(corrected, bool(outlets)),
+            about_dateline=asks_for_dateline(corrected, bool(outlets)),
         )
 
     def _correct(self, text: str) -> str:
@@ -111,6 +116,12 @@ def asks_for_authors(text: str, names_outlet: bool) -> bool:
     """A question about who wrote a piece, not about what a reporter in it saw."""
     return bool(AUTHOR_WORDS.search(text) and PERSON_WORDS.search(text)
                 and (names_outlet or PIECE_WORDS.search(text)))
+
+
+def asks_for_dateline(text: str, names_outlet: bool) -> bool:
+    """Where a piece was filed from; "reported from" alone may be about a source."""
+    found = DATELINE_WORDS.search(text)
+    return bool(found and ("dateline" in found.group(0).lower() or names_outlet or PIECE_WORDS.search(text)))
 
 
 def outlet_aliases(outlets: list[str]) -> list[tuple[str, str]]:

@@ -14,13 +14,14 @@ import math
 from functools import lru_cache
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import faiss
 import numpy as np
 
 from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
-from qa_bot.lexical import stemmer, tokenize, words
+from qa_bot.lexical import split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
 from qa_bot.dates import MONTHS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser
@@ -104,7 +105,9 @@ class Retriever:
             for p in self.passages
         ]
         self.credits = np.array([names_authors(p) for p in self.passages], dtype=bool)
-        self.titles = Headlines({p.document: p.title for p in self.passages})
+        self.datelines = np.array([bool(DATELINE.match(p.text)) for p in self.passages], dtype=bool)
+        self.names = {p.document: piece_name(p.title, p.url) for p in self.passages}
+        self.titles = Headlines(self.names)
         self.members: dict[str, list[int]] = {}
         for p in self.passages:
             self.members.setdefault(p.document, []).append(p.id)
@@ -148,7 +151,7 @@ class Retriever:
         keyword_ids = top[np.argsort(-keyword_all[top], kind="stable")]
         keyword_ids = keyword_ids[keyword_all[keyword_ids] > 0]
         dense_ids = self.dense_candidates(qvec, mask, n)
-        extra = self._credit_candidates(query, mask)
+        extra = self._piece_line_candidates(query, mask)
         candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
         if len(candidates) == 0:
             return Ranked([], Signals(), query)
@@ -171,11 +174,19 @@ class Retriever:
             keyword_order=[int(i) for i in keyword_ids],
         )
 
-    def _credit_candidates(self, query: Query, mask: np.ndarray | None) -> np.ndarray:
-        """Bylines share no words with "who wrote …": they join the candidates directly."""
-        if not query.about_authors:
+    def _piece_lines(self, query: Query) -> np.ndarray | None:
+        """The passages that answer a question about the piece itself: its byline for
+        "who wrote …", its dateline for "where was it filed"; None for other questions."""
+        if query.about_authors:
+            return self.credits
+        return self.datelines if query.about_dateline else None
+
+    def _piece_line_candidates(self, query: Query, mask: np.ndarray | None) -> np.ndarray:
+        """Bylines and datelines share no words with the question: they join the candidates directly."""
+        lines = self._piece_lines(query)
+        if lines is None:
             return np.zeros(0, dtype=np.int64)
-        wanted = self.credits if mask is None else self.credits & mask
+        wanted = lines if mask is None else lines & mask
         named = self._of_named_outlets(np.arange(len(self.passages)), query)
         if named is not None:
             wanted = wanted & named
@@ -237,9 +248,10 @@ class Retriever:
         echoes = self.titles.echoes(set(query.tokens), {str(d) for d in documents})
         echo = np.array([echoes.get(d, 0.0) for d in documents])
         boost += self.weights.title * echo
-        if query.about_authors:  # the byline of the named outlet or echoed headline comes first
-            credits = self.credits[candidates] if named is None else self.credits[candidates] & named
-            boost += self.weights.author * (1 + echo) * credits
+        lines = self._piece_lines(query)
+        if lines is not None:  # the byline or dateline of the named outlet or echoed headline comes first
+            wanted = lines[candidates] if named is None else lines[candidates] & named
+            boost += self.weights.author * (1 + echo) * wanted
         return boost
 
     # --- one result per fact, a few documents ----------------------------------------
@@ -305,6 +317,7 @@ class Retriever:
         """Names are judged against the whole piece a result comes from: the article
         about Aleppo counts as naming Aleppo even where one paragraph does not."""
         texts = [without_credit(self.passages[i].text) for i in self.members.get(document, [])]
+        texts.append(self.names.get(document, ""))  # "the Big Picture gallery" names the piece
         return frozenset(stem(w) for text in texts for w in (*words(text), *acronyms(text)))
 
     def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
@@ -329,9 +342,22 @@ class Retriever:
         )
 
 
+URL_NOISE = {"www", "com", "net", "org", "html", "htm", "php", "aspx", "index", "story", "amp"}
+
+
+def piece_name(title: str, url: str) -> str:
+    """What a question may call a piece: its headline, and the section names of its
+    address ("bostonglobe.com/news/bigpicture/…" is the Globe's Big Picture photo blog).
+    The hyphenated slug only repeats the headline, and its common words would echo."""
+    sections = [s.replace("_", " ") for s in urlsplit(url or "").path.lower().split("/")]
+    named = [split_compound(s) if " " not in s else s for s in sections
+             if len(s) >= 3 and s.replace(" ", "").isalpha() and s not in URL_NOISE]
+    return " ".join([title, *named])
+
+
 class Headlines:
-    """How much of each piece's headline a question repeats, rare headline words
-    counting most: "the article about chaos and desperation" names one piece."""
+    """How much of each piece's name (headline and address words) a question repeats,
+    rare words counting most: "the article about chaos and desperation" names one piece."""
 
     def __init__(self, titles: dict[str, str]) -> None:
         self.tokens = {doc: set(toks) for doc, toks in zip(titles, tokenize(list(titles.values())))}
@@ -353,6 +379,8 @@ class Headlines:
 
 
 BYLINE = re.compile(r"^\s*By\s+[A-Z]")
+# "BEIRUT, Lebanon — …", "ALEPPO, Syria (Reuters) - …", "GENEVA — …": where a story was filed.
+DATELINE = re.compile(r"^[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)?\s*(?:\([^()]{1,40}\)\s*)?[—–-]")
 
 
 def names_authors(passage: Passage) -> bool:

@@ -142,3 +142,15 @@ def test_question_scaffolding_is_not_searched(parser: QueryParser) -> None:
 ])
 def test_questions_about_who_wrote_a_piece(parser: QueryParser, question: str, asks: bool) -> None:
     assert parser.parse(question).about_authors is asks
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("What city is the New York Times article about thousands fleeing Aleppo datelined from?", True),
+    ("whats the dateline of the wapo story", True),
+    ("Where was the Washington Post article filed from?", True),
+    # A source reporting from somewhere, not a piece's dateline.
+    ("What did activists reported from inside Aleppo say?", False),
+    ("Who reported from Geneva on the missing men?", False),
+])
+def test_questions_about_where_a_piece_was_filed(parser: QueryParser, question: str, asks: bool) -> None:
+    assert parser.parse(question).about_dateline is asks

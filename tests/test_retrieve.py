@@ -234,6 +234,61 @@ def test_headline_echo_names_one_piece() -> None:
     assert titles.echoes(set(tokenize(["what happened in aleppo"])[0]), {"nyt", "mee", "nbc"}) == {}
 
 
+@pytest.mark.parametrize(("url", "named"), [
+    ("http://www.bostonglobe.com/news/bigpicture/2016/12/13/battle-for-aleppo/hwmw3azP6N47eqtKtBD5XO/story.html",
+     "news big picture"),
+    ("https://www.washingtonpost.com/world/middle_east/syrian-forces-push-aleppo-rebels/2016/12/12/0e7e_story.html",
+     "world middle east"),
+    ("https://www.nbcnews.com/slideshow/syrians-flee-aleppo-government-closes-rebels-n695066", "slideshow"),
+    ("https://nyti.ms/2ht0VGa", ""),
+    ("", ""),
+])
+def test_a_piece_is_named_by_its_headline_and_the_sections_of_its_address(url: str, named: str) -> None:
+    """Section names ("bigpicture" is the Globe's photo blog) are what readers call a
+    piece; the slug only repeats the headline and the hash names nothing."""
+    from qa_bot.retrieve import piece_name
+
+    assert piece_name("Battle for Aleppo", url) == " ".join(["Battle for Aleppo", named]).strip()
+
+
+def test_run_together_address_words_are_split_into_english_words() -> None:
+    from qa_bot.lexical import split_compound
+
+    assert split_compound("bigpicture") == "big picture"
+    assert split_compound("slideshow") == "slideshow"  # a word already
+    assert split_compound("nytimes") == "ny times"
+    assert split_compound("xqzvbw") == "xqzvbw"
+
+
+@pytest.mark.parametrize(("text", "dateline"), [
+    ("BEIRUT, Lebanon — Hundreds of Syrian men who escaped are missing.", True),
+    ("ALEPPO, Syria (Reuters) - Syrian troops advanced on Monday.", True),
+    ("GENEVA — The United Nations said on Friday.", True),
+    ("UN officials - said they were alarmed.", False),
+    ("A man — his face covered — walked past.", False),
+])
+def test_datelines_are_recognised(text: str, dateline: bool) -> None:
+    from qa_bot.retrieve import DATELINE
+
+    assert bool(DATELINE.match(text)) is dateline
+
+
+@slow
+def test_where_a_piece_was_filed_is_answered_by_its_dateline(real_answerer) -> None:
+    answer = real_answerer.ask("What city is the New York Times article about thousands fleeing Aleppo datelined from?")
+    assert not answer.abstained
+    assert answer.hits[0].passage.text.startswith("BEIRUT, Lebanon —")
+
+
+@slow
+def test_a_piece_named_by_its_section_is_covered(real_answerer) -> None:
+    """"The Big Picture" is only in the Globe gallery's address: naming it must not
+    make the question look uncovered, and it points at that gallery."""
+    ranked = real_answerer.rank_many(["What does the Boston Globe's Big Picture gallery say about civilians?"], 5)[0]
+    assert ranked.signals.unknown_names == 0
+    assert ranked.hits[0].passage.outlet == "The Boston Globe"
+
+
 @slow
 def test_who_wrote_finds_the_byline_of_the_piece_named(real_answerer) -> None:
     for question in ("who wrote the nyt article abt chaos n desperation in alepo",
