@@ -131,3 +131,16 @@ def passages_for(document: Document, blocks: list[Block], first_id: int = 0) -> 
                 )
             )
     return passages
+
+
+BYLINE = re.compile(r"^\s*By\s+[A-Z]")
+# "BEIRUT, Lebanon — …", "ALEPPO, Syria (Reuters) - …", "GENEVA — …": where a story was filed.
+DATELINE = re.compile(r"^[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)?\s*(?:\([^()]{1,40}\)\s*)?[—–-]")
+
+
+def names_authors(passage: Passage) -> bool:
+    """A byline or contributor line: it names the document's authors, or reads "By …"."""
+    if BYLINE.match(passage.text) and len(passage.text.split()) <= 25:
+        return True
+    text = passage.text.casefold()
+    return any(author.casefold() in text for author in passage.authors)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import faiss
 import numpy as np
@@ -29,8 +29,9 @@ from qa_bot.ingest import IngestError, decode, extract_blocks
 from qa_bot.lexical import KeywordIndex, Vocabulary
 from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
+from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassageStore, PassageTable, write_passages
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: passages read on demand (byte offsets, per-passage table)
 META = "manifest.json"
 DUPLICATE_COSINE = 0.7
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -47,7 +48,7 @@ class IndexData:
     directory: Path
     meta: dict[str, Any]
     documents: list[Document]
-    passages: list[Passage]
+    passages: Sequence[Passage]  # a PassageStore when loaded: parsed on demand
     vectors: np.ndarray  # (passages, dim)
     sentence_vectors: np.ndarray  # (sentences, dim), passage by passage, in order
     sentence_offsets: np.ndarray  # (passages + 1,): passage i's sentences are [o[i], o[i+1])
@@ -55,6 +56,7 @@ class IndexData:
     keyword: KeywordIndex
     vocabulary: Vocabulary
     groups: np.ndarray  # (passages,): passages with the same group say the same thing
+    table: PassageTable | None = None  # per-passage columns; derived from `passages` when absent
 
 
 @dataclass
@@ -208,7 +210,7 @@ def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndar
         meta = json.loads((previous / META).read_text())
         if meta.get("model") != model or meta.get("format") != FORMAT_VERSION:
             return {}
-        passages = [Passage.from_dict(json.loads(line)) for line in (previous / "passages.jsonl").open()]
+        passages = [Passage.from_dict(json.loads(line)) for line in (previous / PASSAGES).open(encoding="utf-8")]
         vectors = np.load(previous / "vectors.npy")
         sentences = np.load(previous / "sentence_vectors.npy")
         offsets = np.load(previous / "sentence_offsets.npy")
@@ -284,9 +286,8 @@ def build_index(
 
 def _write(tmp: Path, meta: dict, passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
            offsets: np.ndarray, dense: faiss.Index, groups: np.ndarray, texts: list[str]) -> None:
-    with (tmp / "passages.jsonl").open("w", encoding="utf-8") as handle:
-        for p in passages:
-            handle.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    np.save(tmp / OFFSETS, write_passages(tmp / PASSAGES, passages))
+    PassageTable.from_passages(passages).save(tmp / TABLE)
     np.save(tmp / "vectors.npy", vectors)
     np.save(tmp / "sentence_vectors.npy", sentence_vectors)
     np.save(tmp / "sentence_offsets.npy", offsets)
@@ -360,14 +361,20 @@ def load_index(directory: Path, model: str | None = None, dimension: int | None 
 
 def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
     mode = "r" if mmap else None
-    passages = [Passage.from_dict(json.loads(line)) for line in (directory / "passages.jsonl").open(encoding="utf-8")]
+    passage_offsets = np.load(directory / OFFSETS)
+    if (directory / PASSAGES).stat().st_size != int(passage_offsets[-1]):
+        raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`")
+    passages = PassageStore(directory / PASSAGES, passage_offsets)
+    table = PassageTable.load(directory / TABLE)
+    if len(passages):  # parsed on demand: read the ends now, so a damaged file fails here
+        passages[0], passages[-1]
     vectors = np.load(directory / "vectors.npy", mmap_mode=mode)
     sentence_vectors = np.load(directory / "sentence_vectors.npy", mmap_mode=mode)
     offsets = np.load(directory / "sentence_offsets.npy")
     groups = np.load(directory / "groups.npy")
     flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap and meta.get("index_type") == "flat" else 0
     dense = faiss.read_index(str(directory / "dense.faiss"), flags)
-    sizes = {len(passages), len(vectors), dense.ntotal, len(groups), len(offsets) - 1, meta.get("passages")}
+    sizes = {len(passages), len(table), len(vectors), dense.ntotal, len(groups), len(offsets) - 1, meta.get("passages")}
     if len(sizes) != 1 or len(sentence_vectors) != offsets[-1]:
         raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`")
     documents = [Document(**(d | {"authors": tuple(d.get("authors", []))})) for d in meta.get("documents", [])]
@@ -383,4 +390,5 @@ def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
         keyword=KeywordIndex.load(directory / "bm25", mmap=mmap),
         vocabulary=Vocabulary.load(directory / "vocabulary.json"),
         groups=groups,
+        table=table,
     )

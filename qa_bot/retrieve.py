@@ -23,6 +23,7 @@ from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
 from qa_bot.lexical import split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
+from qa_bot.store import PassageTable
 from qa_bot.dates import MONTHS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser
 
@@ -95,22 +96,15 @@ class Retriever:
         self.index = index
         self.weights = weights
         self.passages = index.passages
-        outlets = sorted({p.outlet for p in self.passages})
+        self.table = table = index.table or PassageTable.from_passages(index.passages)
+        outlets = sorted({d["outlet"] for d in table.documents})
         self.parser = QueryParser(index.vocabulary, outlets)
-        self.outlet_of = np.array([p.outlet.casefold() for p in self.passages], dtype=object)
-        self.published = np.array([p.published or "" for p in self.passages], dtype=object)
-        self.documents = np.array([p.document for p in self.passages], dtype=object)
-        self.month_days = [
-            {(int(d[5:7]), int(d[8:10])) for d in p.dates + ([p.published] if p.published else [])}
-            for p in self.passages
-        ]
-        self.credits = np.array([names_authors(p) for p in self.passages], dtype=bool)
-        self.datelines = np.array([bool(DATELINE.match(p.text)) for p in self.passages], dtype=bool)
-        self.names = {p.document: piece_name(p.title, p.url) for p in self.passages}
+        self.outlet_of = np.array([d["outlet"].casefold() for d in table.documents], dtype=object)[table.document]
+        self.published = table.column("published")
+        self.documents = table.column("file")
+        self.credits, self.datelines = table.credit, table.dateline
+        self.names = {d["file"]: piece_name(d["title"], d["url"]) for d in table.documents}
         self.titles = Headlines(self.names)
-        self.members: dict[str, list[int]] = {}
-        for p in self.passages:
-            self.members.setdefault(p.document, []).append(p.id)
         self.furniture = not_names(outlets)
         self.document_stems = lru_cache(maxsize=4096)(self._document_stems)
         self._idf_cache: dict[str, float] = {}
@@ -240,7 +234,7 @@ class Retriever:
     def _boosts(self, candidates: np.ndarray, query: Query) -> np.ndarray:
         boost = np.zeros(len(candidates))
         if query.month_days:
-            boost += self.weights.date * np.array([bool(self.month_days[c] & query.month_days) for c in candidates])
+            boost += self.weights.date * np.array([bool(self.table.month_days(c) & query.month_days) for c in candidates])
         named = self._of_named_outlets(candidates, query)
         if named is not None:
             boost += self.weights.outlet * named
@@ -316,7 +310,7 @@ class Retriever:
     def _document_stems(self, document: str) -> frozenset[str]:
         """Names are judged against the whole piece a result comes from: the article
         about Aleppo counts as naming Aleppo even where one paragraph does not."""
-        texts = [without_credit(self.passages[i].text) for i in self.members.get(document, [])]
+        texts = [without_credit(self.passages[int(i)].text) for i in self.table.members(document)]
         texts.append(self.names.get(document, ""))  # "the Big Picture gallery" names the piece
         return frozenset(stem(w) for text in texts for w in (*words(text), *acronyms(text)))
 
@@ -376,19 +370,6 @@ class Headlines:
             if len(shared) >= 2 and total > 0:
                 found[doc] = sum(self.idf[t] for t in shared) / total
         return found
-
-
-BYLINE = re.compile(r"^\s*By\s+[A-Z]")
-# "BEIRUT, Lebanon — …", "ALEPPO, Syria (Reuters) - …", "GENEVA — …": where a story was filed.
-DATELINE = re.compile(r"^[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)?\s*(?:\([^()]{1,40}\)\s*)?[—–-]")
-
-
-def names_authors(passage: Passage) -> bool:
-    """A byline or contributor line: it names the document's authors, or reads "By …"."""
-    if BYLINE.match(passage.text) and len(passage.text.split()) <= 25:
-        return True
-    text = passage.text.casefold()
-    return any(author.casefold() in text for author in passage.authors)
 
 
 NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")

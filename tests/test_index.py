@@ -112,6 +112,13 @@ def _drop_last_line(path: Path) -> None:
     path.write_text("".join(lines[:-1]), encoding="utf-8")
 
 
+def _mangle_last_line(path: Path) -> None:
+    """Same length, not JSON: the store parses on demand, so loading must read the ends."""
+    data = bytearray(path.read_bytes())
+    data[-20:-1] = b"#" * 19
+    path.write_bytes(bytes(data))
+
+
 DAMAGE = {
     "missing folder": lambda out: shutil.rmtree(out),
     "missing manifest.json": lambda out: (out / "manifest.json").unlink(),
@@ -121,6 +128,9 @@ DAMAGE = {
     "truncated passages.jsonl": lambda out: _truncate(out / "passages.jsonl"),
     "passages.jsonl one line short": lambda out: _drop_last_line(out / "passages.jsonl"),
     "truncated vectors.npy": lambda out: _truncate(out / "vectors.npy"),
+    "missing passage_offsets.npy": lambda out: (out / "passage_offsets.npy").unlink(),
+    "truncated passage_table.npz": lambda out: _truncate(out / "passage_table.npz"),
+    "passages.jsonl with its last line mangled": lambda out: _mangle_last_line(out / "passages.jsonl"),
     "missing bm25": lambda out: shutil.rmtree(out / "bm25"),
 }
 
@@ -284,3 +294,20 @@ def test_a_full_disk_during_the_build_leaves_the_old_index(tmp_path: Path, monke
     assert (out / "manifest.json").read_bytes() == before
     assert load_index(out).meta["passages"] > 0
     assert [p.name for p in tmp_path.iterdir()] == ["embeddings"]
+
+
+def test_a_loaded_index_reads_passages_on_demand_and_ranks_as_if_all_were_parsed(pristine: Path) -> None:
+    """The stored per-passage table must say exactly what the passages say."""
+    import dataclasses
+
+    from qa_bot.retrieve import Retriever
+    from qa_bot.store import PassageStore
+
+    index = load_index(pristine / "index", model="hashing-64", dimension=64)
+    assert isinstance(index.passages, PassageStore) and index.table is not None
+    stored = Retriever(index)
+    parsed = Retriever(dataclasses.replace(index, passages=list(index.passages), table=None))
+    for name in ("outlet_of", "published", "documents", "credits", "datelines"):
+        assert np.array_equal(getattr(stored, name), getattr(parsed, name)), name
+    assert stored.names == parsed.names and stored.credits.any() and stored.datelines.any()
+    assert all(stored.table.month_days(i) == parsed.table.month_days(i) for i in range(len(index.passages)))

@@ -205,7 +205,7 @@ def test_typo_and_chat_questions_still_find_the_answer(real_answerer) -> None:
 
 
 def test_bylines_and_contributor_lines_are_credits() -> None:
-    from qa_bot.retrieve import names_authors
+    from qa_bot.chunking import names_authors
 
     def passage(text: str, authors: list[str]) -> Passage:
         return Passage(id=0, text=text, document="d", outlet="o", published=None, title="t", url=None,
@@ -268,7 +268,7 @@ def test_run_together_address_words_are_split_into_english_words() -> None:
     ("A man — his face covered — walked past.", False),
 ])
 def test_datelines_are_recognised(text: str, dateline: bool) -> None:
-    from qa_bot.retrieve import DATELINE
+    from qa_bot.chunking import DATELINE
 
     assert bool(DATELINE.match(text)) is dateline
 
