@@ -107,11 +107,38 @@ def dedupe(blocks: list[Block]) -> list[Block]:
     return kept
 
 
+SHORT_WORDS = 30  # a paragraph this short says little alone ("Thirty-six members abstained.")
+JOINED_WORDS = 90  # ... and is joined with its neighbour up to this many words
+
+
+def join_short(blocks: list[Block], authors: tuple[str, ...] = ()) -> list[Block]:
+    """Join consecutive short paragraphs: news paragraphs are often one sentence, and a
+    sentence whose subject is in the paragraph before ("The resolution, advanced by
+    Canada, …") cannot be found or quoted alone. Captions, bylines and contributor
+    lines stay as they are."""
+    def size(text: str) -> int:
+        return len(text.split())
+
+    def joinable(block: Block) -> bool:
+        credit = Passage(0, block.text, "", "", None, "", None, list(authors), 0, block.kind)
+        return block.kind == "paragraph" and not names_authors(credit)
+
+    joined: list[Block] = []
+    for block in blocks:
+        last = joined[-1] if joined else None
+        if (last and joinable(last) and joinable(block) and min(size(last.text), size(block.text)) < SHORT_WORDS
+                and size(last.text) + size(block.text) <= JOINED_WORDS):
+            joined[-1] = Block(f"{last.text} {block.text}", "paragraph")
+        else:
+            joined.append(block)
+    return joined
+
+
 def passages_for(document: Document, blocks: list[Block], first_id: int = 0) -> list[Passage]:
     """The passages of one document, numbered from `first_id`, with its attribution."""
     reference = dt.date.fromisoformat(document.published) if document.published else None
     passages: list[Passage] = []
-    for block in dedupe(blocks):
+    for block in join_short(dedupe(blocks), document.authors):
         for text in split_long(block.text):
             passages.append(
                 Passage(

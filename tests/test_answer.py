@@ -169,6 +169,16 @@ def test_abstainer_probability_rises_with_evidence() -> None:
     assert Abstainer(threshold=0.0).abstains(weak) is False
 
 
+def test_a_best_match_below_the_floor_abstains_whatever_the_model_says() -> None:
+    """No unknown names and a nothing-like match ("How do I bake sourdough bread?"):
+    the linear model alone leans towards answering; the floor does not."""
+    nothing = Signals(dense_top=0.25, dense_hit=0.25, dense_lead=0.18, fused_top=0.26, fused_lead=0.1)
+    assert Abstainer(min_fused=0.0).abstains(nothing) is False
+    assert Abstainer().abstains(nothing)
+    just_above = Signals(**{**nothing.__dict__, "fused_top": Abstainer().min_fused})
+    assert Abstainer(threshold=0.0).abstains(just_above) is False
+
+
 def test_abstainer_weights_point_the_way_their_signals_mean() -> None:
     """A stronger match never argues for abstaining; a missing name or a very weak
     semantic match always does (the fit fixed these signs)."""

@@ -123,3 +123,27 @@ def test_the_one_sentence_shortcut_agrees_with_pysbd_on_every_corpus_paragraph()
     shortcut = [p for p in paragraphs if not INNER_STOP.search(p)]
     assert len(shortcut) > 50  # the shortcut is exercised, not just the pysbd path
     assert [p for p in paragraphs if sentence_spans(p) != pysbd_spans(p)] == []
+
+
+def test_short_paragraphs_are_joined_with_their_neighbours() -> None:
+    from qa_bot.chunking import JOINED_WORDS, join_short
+
+    lead = Block("At the United Nations on Friday, Russia suffered a sharp diplomatic blow.", "paragraph")
+    short = Block("The resolution, advanced by Canada, received 122 votes in favor and 13 against.", "paragraph")
+    also = Block("Thirty-six members abstained.", "paragraph")
+    joined = join_short([lead, short, also])
+    assert [b.text for b in joined] == [f"{lead.text} {short.text} {also.text}"]
+    assert joined[0].kind == "paragraph"
+    long = Block(" ".join(["word"] * (JOINED_WORDS - 3)) + ".", "paragraph")
+    assert len(join_short([long, short])) == 2  # would pass the limit
+
+
+def test_captions_bylines_and_contributor_lines_are_never_joined() -> None:
+    from qa_bot.chunking import join_short
+
+    short = Block("Rebels said they would fight on.", "paragraph")
+    caption = Block("A boy rides a bike in Hanano. (Reuters)", "caption")
+    byline = Block("By Anne Barnard and Nick Cumming-Bruce", "paragraph")
+    contributors = Block("Liz Sly in Beirut contributed to this report.", "paragraph")
+    blocks = [byline, short, caption, short, contributors]
+    assert join_short(blocks, authors=("Liz Sly",)) == blocks
