@@ -111,35 +111,49 @@ SHORT_WORDS = 30  # a paragraph this short says little alone ("Thirty-six member
 JOINED_WORDS = 90  # ... and is joined with its neighbour up to this many words
 
 
-def join_short(blocks: list[Block], authors: tuple[str, ...] = ()) -> list[Block]:
-    """Join consecutive short paragraphs: news paragraphs are often one sentence, and a
-    sentence whose subject is in the paragraph before ("The resolution, advanced by
-    Canada, …") cannot be found or quoted alone. Captions, bylines and contributor
-    lines stay as they are."""
-    def size(text: str) -> int:
-        return len(text.split())
+def join_short(blocks: list[Block], authors: tuple[str, ...] = ()) -> list[list[Block]]:
+    """Group consecutive short paragraphs into one passage each: news paragraphs are
+    often one sentence, and a sentence whose subject is in the paragraph before ("The
+    resolution, advanced by Canada, …") cannot be found or quoted alone. Captions,
+    bylines and contributor lines stay alone."""
+    def size(group: list[Block]) -> int:
+        return sum(len(b.text.split()) for b in group)
 
     def joinable(block: Block) -> bool:
         credit = Passage(0, block.text, "", "", None, "", None, list(authors), 0, block.kind)
         return block.kind == "paragraph" and not names_authors(credit)
 
-    joined: list[Block] = []
+    groups: list[list[Block]] = []
     for block in blocks:
-        last = joined[-1] if joined else None
-        if (last and joinable(last) and joinable(block) and min(size(last.text), size(block.text)) < SHORT_WORDS
-                and size(last.text) + size(block.text) <= JOINED_WORDS):
-            joined[-1] = Block(f"{last.text} {block.text}", "paragraph")
+        last = groups[-1] if groups else None
+        if (last and joinable(last[-1]) and joinable(block) and min(size(last), size([block])) < SHORT_WORDS
+                and size(last) + size([block]) <= JOINED_WORDS):
+            last.append(block)
         else:
-            joined.append(block)
-    return joined
+            groups.append([block])
+    return groups
+
+
+def texts_and_sentences(group: list[Block]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The passage texts of a group and their sentence spans. Joined paragraphs are
+    segmented one by one: a paragraph ends a sentence, and one-sentence paragraphs
+    need no pysbd."""
+    if len(group) == 1:
+        return [(text, sentence_spans(text)) for text in split_long(group[0].text)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for block in group:
+        spans += [(start + s, start + e) for s, e in sentence_spans(block.text)]
+        start += len(block.text) + 1
+    return [(" ".join(b.text for b in group), spans)]
 
 
 def passages_for(document: Document, blocks: list[Block], first_id: int = 0) -> list[Passage]:
     """The passages of one document, numbered from `first_id`, with its attribution."""
     reference = dt.date.fromisoformat(document.published) if document.published else None
     passages: list[Passage] = []
-    for block in join_short(dedupe(blocks), document.authors):
-        for text in split_long(block.text):
+    for group in join_short(dedupe(blocks), document.authors):
+        for text, sentences in texts_and_sentences(group):
             passages.append(
                 Passage(
                     id=first_id + len(passages),
@@ -151,9 +165,9 @@ def passages_for(document: Document, blocks: list[Block], first_id: int = 0) -> 
                     url=document.url,
                     authors=list(document.authors),
                     position=len(passages),
-                    kind=block.kind,
+                    kind=group[0].kind,
                     date_inferred=document.date_inferred,
-                    sentences=sentence_spans(text),
+                    sentences=sentences,
                     dates=[d.isoformat() for d in find_dates(text, reference)],
                 )
             )

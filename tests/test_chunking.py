@@ -131,11 +131,20 @@ def test_short_paragraphs_are_joined_with_their_neighbours() -> None:
     lead = Block("At the United Nations on Friday, Russia suffered a sharp diplomatic blow.", "paragraph")
     short = Block("The resolution, advanced by Canada, received 122 votes in favor and 13 against.", "paragraph")
     also = Block("Thirty-six members abstained.", "paragraph")
-    joined = join_short([lead, short, also])
-    assert [b.text for b in joined] == [f"{lead.text} {short.text} {also.text}"]
-    assert joined[0].kind == "paragraph"
+    assert join_short([lead, short, also]) == [[lead, short, also]]
     long = Block(" ".join(["word"] * (JOINED_WORDS - 3)) + ".", "paragraph")
-    assert len(join_short([long, short])) == 2  # would pass the limit
+    assert join_short([long, short]) == [[long], [short]]  # would pass the limit
+
+
+def test_joined_paragraphs_keep_each_paragraphs_sentences() -> None:
+    """A paragraph ends a sentence: spans are found paragraph by paragraph and shifted."""
+    from qa_bot.chunking import texts_and_sentences
+
+    first = Block("Rebels said they would fight on. Residents fled.", "paragraph")
+    second = Block("Thirty-six members abstained.", "paragraph")
+    [(text, spans)] = texts_and_sentences([first, second])
+    assert [text[s:e] for s, e in spans] == ["Rebels said they would fight on.", "Residents fled.",
+                                            "Thirty-six members abstained."]
 
 
 def test_captions_bylines_and_contributor_lines_are_never_joined() -> None:
@@ -146,4 +155,4 @@ def test_captions_bylines_and_contributor_lines_are_never_joined() -> None:
     byline = Block("By Anne Barnard and Nick Cumming-Bruce", "paragraph")
     contributors = Block("Liz Sly in Beirut contributed to this report.", "paragraph")
     blocks = [byline, short, caption, short, contributors]
-    assert join_short(blocks, authors=("Liz Sly",)) == blocks
+    assert join_short(blocks, authors=("Liz Sly",)) == [[b] for b in blocks]
