@@ -193,10 +193,11 @@ def test_rebuild_of_an_unchanged_corpus_embeds_nothing(built: tuple[Path, Path])
 def test_rebuild_after_replacing_one_document_embeds_only_its_passages(built: tuple[Path, Path]) -> None:
     corpus, out = built
     changed = next(corpus.glob("002_*.txt"))
-    changed.write_text(
-        "The first paragraph of a rewritten report about talks in Geneva.\n\n"
-        "A second paragraph says the delegations met twice on Tuesday and again on Wednesday.\n\n"
-        "A third paragraph quotes an official who said the sides were still far apart.\n",
+    filler = " It was written again from the very start, with new details and new sources, for this test of rebuilds."
+    changed.write_text(  # paragraphs of 30 words and more: each stays a passage of its own
+        "The first paragraph of a rewritten report about talks in Geneva." + filler + "\n\n"
+        "A second paragraph says the delegations met twice on Tuesday and again on Wednesday." + filler + "\n\n"
+        "A third paragraph quotes an official who said the sides were still far apart." + filler + "\n",
         encoding="utf-8",
     )
     embedder = CountingEmbedder()
