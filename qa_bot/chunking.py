@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import pysbd
@@ -120,8 +121,7 @@ def join_short(blocks: list[Block], authors: tuple[str, ...] = ()) -> list[list[
         return sum(len(b.text.split()) for b in group)
 
     def joinable(block: Block) -> bool:
-        credit = Passage(0, block.text, "", "", None, "", None, list(authors), 0, block.kind)
-        return block.kind == "paragraph" and not names_authors(credit)
+        return block.kind == "paragraph" and not names_authors(block.text, authors)
 
     groups: list[list[Block]] = []
     for block in blocks:
@@ -179,9 +179,9 @@ BYLINE = re.compile(r"^\s*By\s+[A-Z]")
 DATELINE = re.compile(r"^[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][\w.']*(?: [A-Z][\w.']*)*)?\s*(?:\([^()]{1,40}\)\s*)?[—–-]")
 
 
-def names_authors(passage: Passage) -> bool:
+def names_authors(text: str, authors: Sequence[str]) -> bool:
     """A byline or contributor line: it names the document's authors, or reads "By …"."""
-    if BYLINE.match(passage.text) and len(passage.text.split()) <= 25:
+    if BYLINE.match(text) and len(text.split()) <= 25:
         return True
-    text = passage.text.casefold()
-    return any(author.casefold() in text for author in passage.authors)
+    folded = text.casefold()
+    return any(author.casefold() in folded for author in authors)

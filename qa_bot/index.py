@@ -29,7 +29,7 @@ from qa_bot.ingest import IngestError, decode, extract_blocks
 from qa_bot.lexical import KeywordIndex, Vocabulary
 from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
-from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassageStore, PassageTable, write_passages
+from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
 
 FORMAT_VERSION = 2  # 2: passages read on demand (byte offsets, per-passage table)
 META = "manifest.json"
@@ -210,17 +210,17 @@ def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndar
         meta = json.loads((previous / META).read_text())
         if meta.get("model") != model or meta.get("format") != FORMAT_VERSION:
             return {}
-        passages = [Passage.from_dict(json.loads(line)) for line in (previous / PASSAGES).open(encoding="utf-8")]
+        passages = PassageStore(previous / PASSAGES, np.load(previous / OFFSETS))
         vectors = np.load(previous / "vectors.npy")
         sentences = np.load(previous / "sentence_vectors.npy")
         offsets = np.load(previous / "sentence_offsets.npy")
-    except (OSError, ValueError, KeyError, TypeError):
+        return {  # passages are parsed here: a damaged line means nothing is reused
+            p.text: (vectors[i], sentences[offsets[i] : offsets[i + 1]])
+            for i, p in enumerate(passages)
+            if offsets[i + 1] - offsets[i] == len(p.sentences)
+        }
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return {}
-    return {
-        p.text: (vectors[i], sentences[offsets[i] : offsets[i + 1]])
-        for i, p in enumerate(passages)
-        if offsets[i + 1] - offsets[i] == len(p.sentences)
-    }
 
 
 def embed_all(
@@ -361,10 +361,10 @@ def load_index(directory: Path, model: str | None = None, dimension: int | None 
 
 def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
     mode = "r" if mmap else None
-    passage_offsets = np.load(directory / OFFSETS)
-    if (directory / PASSAGES).stat().st_size != int(passage_offsets[-1]):
-        raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`")
-    passages = PassageStore(directory / PASSAGES, passage_offsets)
+    try:
+        passages = PassageStore(directory / PASSAGES, np.load(directory / OFFSETS))
+    except PassagesChanged:
+        raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`") from None
     table = PassageTable.load(directory / TABLE)
     if len(passages):  # parsed on demand: read the ends now, so a damaged file fails here
         passages[0], passages[-1]

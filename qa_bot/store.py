@@ -29,6 +29,10 @@ TABLE = "passage_table.npz"
 CACHE = 65_536  # parsed passages kept: far more than a burst of answers shows
 
 
+class PassagesChanged(ValueError):
+    """The passage file is not the one its offsets were written for."""
+
+
 def write_passages(path: Path, passages: Sequence[Passage]) -> np.ndarray:
     """Write one JSON line per passage; return the n + 1 byte offsets of the lines."""
     offsets = [0]
@@ -47,7 +51,7 @@ class PassageStore(Sequence[Passage]):
         self.offsets = offsets
         self._data = path.read_bytes()
         if int(offsets[-1]) != len(self._data):
-            raise ValueError(f"{path.name} does not match its offsets")
+            raise PassagesChanged(f"{path.name} does not match its offsets")
         self._parse = lru_cache(maxsize=CACHE)(self._read)
 
     def _read(self, i: int) -> Passage:
@@ -102,7 +106,7 @@ class PassageTable:
         return cls(
             document=np.array(document, dtype=np.int32),
             documents=documents,
-            credit=np.array([names_authors(p) for p in passages], dtype=bool),
+            credit=np.array([names_authors(p.text, p.authors) for p in passages], dtype=bool),
             dateline=np.array([bool(DATELINE.match(p.text)) for p in passages], dtype=bool),
             day_offsets=np.array(day_offsets, dtype=np.int64),
             days=np.array(days, dtype=np.int16),
