@@ -144,19 +144,15 @@ def default_questions() -> Path:
 
 def load_questions(path: Path) -> list[str]:
     """The `question` of every line of a JSONL file (the eval format)."""
+    from qa_bot.evaluate import EvalFileError, read_jsonl
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BenchError(f"cannot read questions from {path}: {exc.strerror or exc}") from None
+        items = read_jsonl(path)
+    except EvalFileError as exc:
+        raise BenchError(str(exc)) from None
     questions = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError:
-            raise BenchError(f"{path}:{number}: not valid JSON") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+    for number, item in items:
+        if not isinstance(item.get("question"), str):
             raise BenchError(f"{path}:{number}: no \"question\" string")
         questions.append(item["question"])
     if not questions:

@@ -23,12 +23,13 @@ class EvalFileError(ValueError):
     pass
 
 
-def load_items(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Each non-blank line's object with its line number, for messages that point at it."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise EvalFileError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    items = []
+    found = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -36,6 +37,15 @@ def load_items(path: Path) -> list[dict[str, Any]]:
             item = json.loads(line)
         except ValueError:
             raise EvalFileError(f"{path}:{number}: not valid JSON") from None
+        if not isinstance(item, dict):
+            raise EvalFileError(f"{path}:{number}: not a JSON object")
+        found.append((number, item))
+    return found
+
+
+def load_items(path: Path) -> list[dict[str, Any]]:
+    items = []
+    for number, item in read_jsonl(path):
         missing = {"question", "answers", "docs"} - set(item)
         if missing:
             raise EvalFileError(f"{path}:{number}: missing {', '.join(sorted(missing))}")

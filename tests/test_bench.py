@@ -117,7 +117,7 @@ def test_the_default_output_is_a_table(run_cli, hashing_index_dir: Path, tmp_pat
 
 @pytest.mark.parametrize(
     ("extra", "message"),
-    [(["--synthetic", "5"], "at least"), (["--questions", "/no/such/file.jsonl"], "cannot read questions")],
+    [(["--synthetic", "5"], "at least"), (["--questions", "/no/such/file.jsonl"], "cannot read /no/such/file.jsonl")],
 )
 def test_bad_arguments_are_one_line_and_exit_2(run_cli, hashing_index_dir: Path, extra: list[str],
                                                message: str) -> None:
@@ -200,3 +200,17 @@ def test_bench_with_the_real_model_on_the_seed_corpus(run_cli, real_index_dir: P
     check_report(report)
     assert report["model"] != "hashing-64" and report["questions"] == 10
     assert report["synthetic"] == [] and report["keyword_synthetic"] == []
+
+
+def test_question_files_name_the_line_that_is_wrong(tmp_path: Path) -> None:
+    from qa_bot.bench import BenchError, load_questions
+
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"question": "Who fled?"}\n\n{"q": 1}\n', encoding="utf-8")
+    with pytest.raises(BenchError, match=r"questions.jsonl:3: no \"question\" string"):
+        load_questions(path)
+    path.write_text('{"question": "Who fled?"}\n[1, 2]\n', encoding="utf-8")
+    with pytest.raises(BenchError, match=r"questions.jsonl:2: not a JSON object"):
+        load_questions(path)
+    path.write_text('{"question": "Who fled?"}\n\n', encoding="utf-8")
+    assert load_questions(path) == ["Who fled?"]

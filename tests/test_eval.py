@@ -127,6 +127,9 @@ def test_load_items_defaults_and_errors(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"question": "q?"}) + "\n", encoding="utf-8")
     with pytest.raises(EvalFileError, match="answers, docs"):
         load_items(bad)
+    bad.write_text(json.dumps({"question": "q?", "answers": [], "docs": []}) + "\n5\n", encoding="utf-8")
+    with pytest.raises(EvalFileError, match="bad.jsonl:2: not a JSON object"):
+        load_items(bad)
 
 
 def test_dev_set_is_well_formed(corpus_read) -> None:
