@@ -23,8 +23,9 @@ name (`QA_BOT_MODEL`; `hashing-64` runs the whole bench in seconds):
    per index: build time, serialized bytes per passage, single-query k=10 latency
    over the dev questions' vectors (and noisy variants, 200 queries in all), and
    recall@10 against flat at the smallest efSearch that reaches 0.95 (or the best
-   one tried); then BM25 at N: `KeywordIndex.scores` plus an argpartition top 100.
-   Target at 1M: median <= 10 ms with recall@10 >= 0.95.
+   one tried); then BM25 at N: `KeywordIndex.scores` plus its top 100.
+   Target at 1M: retrieval without the encoder (the best index that reaches recall@10
+   >= 0.95, plus the keyword search, plus fusing the candidates) <= 10 ms median.
 
 Timings use `time.perf_counter`; figures are medians and 95th percentiles. The
 load average at start and end is reported: other processes on the CPUs inflate
@@ -74,7 +75,7 @@ TARGETS = {
     "answer_over_floor": ("<=", 1.3),
     "build_ratio": (">=", 0.9),
     "rss_mib": ("<", 700.0),
-    "search_ms_at_1m": ("<=", 10.0),
+    "retrieval_ms_at_1m": ("<=", 10.0),
     "recall_at_1m": (">=", RECALL_TARGET),
 }
 
@@ -259,9 +260,9 @@ def measure_build(settings: Settings, embedder: Any) -> dict[str, Any]:
     return {
         "passages": len(texts),
         "batch_size": getattr(embedder, "batch_size", None),
-        "seconds": round(seconds, 4),
-        "encode_s": round(statistics.median(encode), 4),  # of the build: embedding; the rest is overhead
-        "raw_encode_s": round(raw_seconds, 4),
+        "seconds": round(seconds, 6),
+        "encode_s": round(statistics.median(encode), 6),  # of the build: embedding; the rest is overhead
+        "raw_encode_s": round(raw_seconds, 6),
         "passages_per_s": round(per_s, 2),
         "raw_encode_per_s": round(raw_per_s, 2),
         "ratio": round(per_s / raw_per_s, 4),
@@ -457,7 +458,7 @@ class TokenCorpus:
 
 def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int, rng: np.random.Generator,
                      label: str) -> dict[str, Any]:
-    """`KeywordIndex.scores` plus an argpartition top-100 per question, over N synthetic passages."""
+    """`KeywordIndex.scores` plus its top 100 per question, over N synthetic passages."""
     import bm25s
     from bm25s.tokenization import Tokenized
 
@@ -474,8 +475,7 @@ def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int,
     top = min(KEYWORD_TOP, n - 1)
 
     def search(q: list[str]) -> np.ndarray:
-        scores = keyword.scores(q, n)
-        return np.argpartition(-scores, top)[:top]
+        return keyword.scores(q, n).top(top)
 
     for q in query_tokens[:WARMUP_CALLS]:
         search(q)
@@ -592,17 +592,26 @@ def targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     at_1m = [row for row in report["synthetic"] if row["n"] >= 1_000_000 and row["index"] != "flat"]
     best = min(at_1m, key=lambda row: row["search_ms"]["median"] if row["recall_at_10"] >= RECALL_TARGET
                else math.inf, default=None)
+    keyword = [row for row in report["keyword_synthetic"] if row["n"] >= 1_000_000]
     values = {
         "answer_over_floor": report["answer_over_floor"],
         "build_ratio": report["build"]["ratio"],
         "rss_mib": report["rss_mib"],
-        "search_ms_at_1m": best["search_ms"]["median"] if best else None,
+        "retrieval_ms_at_1m": retrieval_ms(best, keyword[0], report["answer_steps_ms"]["rank"]) if best and keyword else None,
         "recall_at_1m": best["recall_at_10"] if best else None,
     }
     return {
         name: {"value": value, "target": f"{TARGETS[name][0]} {TARGETS[name][1]:g}", "met": met(name, value)}
         for name, value in values.items()
     }
+
+
+def retrieval_ms(dense: dict[str, Any], keyword: dict[str, Any], rank_ms: float) -> float:
+    """Retrieval without the encoder at N: the dense search and the keyword search at N,
+    plus fusing, collapsing and highlighting their candidates, timed on the real index.
+    That last part handles the same ~200 candidates at any N; its seed-corpus time also
+    holds the seed's own two searches, so the sum errs high."""
+    return round(dense["search_ms"]["median"] + keyword["ms_median"] + rank_ms, 3)
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -651,12 +660,13 @@ def format_report(r: dict[str, Any]) -> str:
                 f"{row['ef_search'] or '-':>9}{row['search_ms']['median']:>11.3f}{row['search_ms']['p95']:>9.3f}"
                 f"{row['recall_at_10']:>11.4f}{'-' if wide is None else f'{wide:.4f}':>11}"
             )
-        lines += ["", "synthetic keyword retrieval: KeywordIndex.scores + argpartition top-100",
+        lines += ["", "synthetic keyword retrieval: KeywordIndex.scores + top-100",
                   f"{'N':>10}  {'build s':>9}{'median ms':>11}{'p95 ms':>9}"]
         for row in r["keyword_synthetic"]:
             lines.append(f"{row['n']:>10,}  {row['build_s']:>9.1f}{row['ms_median']:>11.3f}{row['ms_p95']:>9.3f}")
-        if t["search_ms_at_1m"]["value"] is not None:
-            lines += ["", (f"{'1M: best index median ms':<32}{t['search_ms_at_1m']['value']:>10.3f}"
-                           f"{'':27}{verdict('search_ms_at_1m')}"),
+        if t["retrieval_ms_at_1m"]["value"] is not None:
+            lines += ["", (f"{'1M: retrieval median ms':<32}{t['retrieval_ms_at_1m']['value']:>10.3f}"
+                           f"{'':27}{verdict('retrieval_ms_at_1m')}"),
+                      "  (best index that meets recall + keyword + fusing the candidates)",
                       f"{'1M: its recall@10':<32}{t['recall_at_1m']['value']:>10.4f}{'':27}{verdict('recall_at_1m')}"]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from symspellpy import SymSpell, Verbosity
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-ENGLISH_WORDS_LIMIT = 60_000  # most frequent English words used as "known, don't correct"
+ENGLISH_WORDS_LIMIT = 60_000
+# With postings for more than this share of the passages, a question's keyword scores are
+# summed in one corpus-sized array (bm25s's way), not passage by passage: measured at
+# 1M synthetic passages, the crossover is between 1/32 and 1/8.
+DENSE_FROM = 1 / 16  # most frequent English words used as "known, don't correct"
 
 
 @lru_cache(maxsize=1)
@@ -45,12 +50,77 @@ def words(text: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class KeywordScores:
+    """A question's BM25 scores. When its terms are rare, only the passages that
+    contain one are held (`ids`); when they are common, one score per passage
+    (`ids` is None). At a million passages a corpus-sized array, and a top-k over
+    it, would cost about 10 ms a question even when a few hundred passages match."""
+
+    ids: np.ndarray | None  # sorted ids of the matching passages, or None: `values` covers every passage
+    values: np.ndarray  # float32; > 0 where `ids` is given
+
+    @classmethod
+    def empty(cls) -> KeywordScores:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+    def at(self, passages: np.ndarray) -> np.ndarray:
+        """Scores of any passages, 0 for those matching no term."""
+        passages = np.asarray(passages, dtype=np.int64)
+        if self.ids is None:
+            return self.values[passages]
+        if not len(self.ids):
+            return np.zeros(len(passages), dtype=np.float32)
+        where = np.minimum(np.searchsorted(self.ids, passages), len(self.ids) - 1)
+        return np.where(self.ids[where] == passages, self.values[where], 0.0).astype(np.float32)
+
+    def top(self, n: int) -> np.ndarray:
+        """The `n` best matching passage ids, best first; equal scores in id order
+        (which of several equal scores at the cut-off is kept is arbitrary)."""
+        ids = np.arange(len(self.values)) if self.ids is None else self.ids
+        picked = self._best(n) if len(ids) > n else np.arange(len(ids))
+        picked = picked[self.values[picked] > 0]
+        order = np.lexsort((ids[picked], -self.values[picked]))
+        return ids[picked[order]]
+
+    def _best(self, n: int) -> np.ndarray:
+        """Positions of the `n` best scores, unordered. A partition of a million scores
+        dominates a question's time, so a strided sample proposes a cut-off first; it
+        is used only when at least `n` scores reach it, which keeps the result exact."""
+        values = self.values
+        stride = len(values) // (50 * n)
+        if stride >= 4:
+            sample = values[::stride]
+            rank = min(len(sample) - 1, 4 * n // stride)  # about 4n scores reach it
+            cut = np.partition(sample, len(sample) - 1 - rank)[len(sample) - 1 - rank]
+            above = np.flatnonzero(values >= cut)
+            if n <= len(above) < len(values) // 2:
+                return above[np.argpartition(-values[above], n - 1)[:n]]
+        return np.argpartition(-values, n - 1)[:n]
+
+    def only(self, allowed: np.ndarray) -> KeywordScores:
+        """Only the passages an explicit filter allows (`allowed`: one flag per passage)."""
+        if self.ids is None:
+            return KeywordScores(None, np.where(allowed[: len(self.values)], self.values, 0.0).astype(np.float32))
+        keep = allowed[self.ids]
+        return KeywordScores(self.ids[keep], self.values[keep])
+
+    def dense(self, size: int) -> np.ndarray:
+        if self.ids is None:
+            return self.values[:size]
+        out = np.zeros(size, dtype=np.float32)
+        out[self.ids] = self.values
+        return out
+
+
 class KeywordIndex:
-    """bm25s over passage texts; sparse matrices, so scoring a query is vectorised."""
+    """bm25s over passage texts: its sparse term-by-passage score matrix is read
+    directly, so a question costs the postings of its terms, not the corpus size."""
 
     def __init__(self, retriever: bm25s.BM25) -> None:
         self._retriever = retriever
         self._vocab = retriever.vocab_dict
+        self.term_max = lru_cache(maxsize=65_536)(self._term_max)
 
     @classmethod
     def build(cls, texts: list[str]) -> KeywordIndex:
@@ -65,12 +135,38 @@ class KeywordIndex:
     def load(cls, directory: Path, mmap: bool = False) -> KeywordIndex:
         return cls(bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False))
 
-    def scores(self, query_tokens: list[str], size: int) -> np.ndarray:
-        """A BM25 score for every passage (zeros when no query token is in the vocabulary)."""
-        known = [t for t in query_tokens if t in self._vocab]
-        if not known:
-            return np.zeros(size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)[:size]
+    def _postings(self, token_id: int) -> tuple[np.ndarray, np.ndarray]:
+        matrix = self._retriever.scores
+        start, end = int(matrix["indptr"][token_id]), int(matrix["indptr"][token_id + 1])
+        return matrix["indices"][start:end], matrix["data"][start:end]
+
+    def scores(self, query_tokens: list[str], size: int) -> KeywordScores:
+        """BM25 of every passage containing a query token (a repeated token counts
+        again, as in bm25s); `size` bounds the ids, as the passage count does."""
+        ids = [self._vocab[t] for t in query_tokens if t in self._vocab]
+        if not ids:
+            return KeywordScores.empty()
+        if getattr(self._retriever, "nonoccurrence_array", None) is not None:  # BM25L/BM25+: every passage scores
+            return KeywordScores(None, np.asarray(self._retriever.get_scores(ids), dtype=np.float32)[:size])
+        postings = [self._postings(i) for i in ids]
+        if sum(len(p) for p, _ in postings) > DENSE_FROM * size:  # common terms: bm25s's own corpus-sized sum
+            return KeywordScores(None, np.asarray(self._retriever.get_scores(ids), dtype=np.float32)[:size])
+        passages = np.concatenate([p for p, _ in postings]).astype(np.int64)
+        values = np.concatenate([v for _, v in postings]).astype(np.float32)
+        if len(ids) > 1:  # sum each passage's terms: sort by passage, then add up runs
+            order = np.argsort(passages, kind="stable")
+            passages, values = passages[order], values[order]
+            starts = np.flatnonzero(np.r_[True, passages[1:] != passages[:-1]])
+            passages, values = passages[starts], np.add.reduceat(values, starts)
+        keep = (passages < size) & (values > 0)
+        return KeywordScores(passages[keep], values[keep])
+
+    def _term_max(self, token: str) -> float:
+        """The best score one token gives any passage (0 for a token the corpus lacks)."""
+        if token not in self._vocab:
+            return 0.0
+        _, values = self._postings(self._vocab[token])
+        return float(values.max(initial=0.0))
 
 
 class Vocabulary:

@@ -21,7 +21,7 @@ import numpy as np
 
 from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
-from qa_bot.lexical import split_compound, stemmer, tokenize, words
+from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable
 from qa_bot.dates import MONTHS
@@ -111,7 +111,6 @@ class Retriever:
         self.titles = Headlines(self.names)
         self.furniture = not_names(outlets)
         self.document_stems = lru_cache(maxsize=4096)(self._document_stems)
-        self._idf_cache: dict[str, float] = {}
         self._tokens_cache: dict[int, list[set[str]]] = {}
 
     # --- candidate generation ---------------------------------------------------------
@@ -144,10 +143,8 @@ class Retriever:
         n = min(CANDIDATES, total)
         keyword_all = self.index.keyword.scores(query.tokens, total)
         if mask is not None:
-            keyword_all = np.where(mask, keyword_all, 0.0)
-        top = np.argpartition(-keyword_all, n - 1)[:n] if n < total else np.arange(total)
-        keyword_ids = top[np.argsort(-keyword_all[top], kind="stable")]
-        keyword_ids = keyword_ids[keyword_all[keyword_ids] > 0]
+            keyword_all = keyword_all.only(mask)
+        keyword_ids = keyword_all.top(n)
         dense_ids = self.dense_candidates(qvec, mask, n)
         extra = self._piece_line_candidates(query, mask)
         candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
@@ -156,10 +153,10 @@ class Retriever:
         best_possible = self._best_possible_bm25(query.tokens)
         scale = 1.0 / best_possible if best_possible > 0 else 0.0
         dense = self._dense_scores(candidates, qvec)
-        keyword = keyword_all[candidates] * scale
+        keyword = keyword_all.at(candidates) * scale
         base = self.weights.dense * dense + self.weights.keyword * keyword
         if self.weights.neighbour:
-            base = base + self.weights.neighbour * self._neighbour_base(candidates, qvec, keyword_all * scale)
+            base = base + self.weights.neighbour * self._neighbour_base(candidates, qvec, keyword_all, scale)
         fused = base + self._boosts(candidates, query)
         order = np.argsort(-fused)
         hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
@@ -211,7 +208,8 @@ class Retriever:
         share = self.weights.sentence
         return (1 - share) * passage + share * best_sentence
 
-    def _neighbour_base(self, candidates: np.ndarray, qvec: np.ndarray, keyword_all: np.ndarray) -> np.ndarray:
+    def _neighbour_base(self, candidates: np.ndarray, qvec: np.ndarray, keyword_all: KeywordScores,
+                        scale: float) -> np.ndarray:
         """The better of the two adjacent passages' scores, when in the same document:
         an answer often sits next to the paragraph that names the question's subject."""
         total = len(self.passages)
@@ -219,7 +217,7 @@ class Retriever:
         for step in (-1, 1):
             other = np.clip(candidates + step, 0, total - 1)
             same = (other != candidates) & (self.documents[other] == self.documents[candidates])
-            score = self.weights.dense * self._dense_scores(other, qvec) + self.weights.keyword * keyword_all[other]
+            score = self.weights.dense * self._dense_scores(other, qvec) + self.weights.keyword * scale * keyword_all.at(other)
             best = np.maximum(best, np.where(same, score, 0.0))
         return best
 
@@ -227,11 +225,7 @@ class Retriever:
         """The BM25 score a passage containing every query term would get: a
         query-independent scale, so keyword scores mean the same across questions.
         A term the corpus never uses counts as a rare word nobody matched."""
-        scores = []
-        for token in set(tokens):
-            if token not in self._idf_cache:
-                self._idf_cache[token] = float(np.max(self.index.keyword.scores([token], len(self.passages)), initial=0.0))
-            scores.append(self._idf_cache[token])
+        scores = [self.index.keyword.term_max(token) for token in set(tokens)]
         known = [s for s in scores if s > 0]
         return sum(known) + (len(scores) - len(known)) * max(known, default=1.0)
 
