@@ -54,8 +54,9 @@ def words(text: str) -> list[str]:
 class KeywordScores:
     """A question's BM25 scores. When its terms are rare, only the passages that
     contain one are held (`ids`); when they are common, one score per passage
-    (`ids` is None). At a million passages a corpus-sized array, and a top-k over
-    it, would cost about 10 ms a question even when a few hundred passages match."""
+    (`ids` is None). Over a million passages with Zipf-distributed words, summing into
+    a corpus-sized array and partitioning it took 1.4 ms a question; holding only the
+    ~11,000 matching passages, 0.25 ms."""
 
     ids: np.ndarray | None  # sorted ids of the matching passages, or None: `values` covers every passage
     values: np.ndarray  # float32; > 0 where `ids` is given

@@ -28,6 +28,17 @@ from qa_bot.dates import MONTHS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser
 
 CANDIDATES = 100
+EXACT_FILTERED = 50_000  # a filter leaving at most this many passages: exact dense scores (~20 ms at most)
+
+
+def search_parameters(index: faiss.Index, selector: faiss.IDSelector) -> faiss.SearchParameters:
+    """A filter for any index type: IVF and HNSW each take their own parameter class
+    (IVF refuses the base class), with the search setting stored in the index."""
+    if isinstance(index, faiss.IndexIVF):
+        return faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
+    if isinstance(index, faiss.IndexHNSW):
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
+    return faiss.SearchParameters(sel=selector)
 
 
 @dataclass(frozen=True)
@@ -129,10 +140,19 @@ class Retriever:
         return mask
 
     def dense_candidates(self, qvec: np.ndarray, mask: np.ndarray | None, n: int) -> np.ndarray:
-        params = None
-        if mask is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64)))
-        _, ids = self.index.dense.search(qvec.reshape(1, -1), n, params=params)
+        """The `n` nearest passages, among those a filter allows. When a filter leaves
+        few passages they are all scored exactly: an approximate index would search
+        only its usual share of cells or links, and find fewer of them."""
+        if mask is None:
+            _, ids = self.index.dense.search(qvec.reshape(1, -1), n)
+            return ids[0][ids[0] >= 0]
+        allowed = np.flatnonzero(mask)
+        if len(allowed) <= EXACT_FILTERED:
+            scores = self.vectors[allowed] @ qvec
+            best = np.argpartition(-scores, n - 1)[:n] if len(allowed) > n else np.arange(len(allowed))
+            return allowed[best[np.argsort(-scores[best], kind="stable")]]
+        selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
+        _, ids = self.index.dense.search(qvec.reshape(1, -1), n, params=search_parameters(self.index.dense, selector))
         return ids[0][ids[0] >= 0]
 
     # --- scoring ------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa_bot import retrieve
 from qa_bot.answer import MAX_QUESTION_CHARS, Abstainer, Answerer, question_problem
 from qa_bot.embed import HashingEmbedder
+from qa_bot.index import build_index, load_index
 from qa_bot.manifest import load_manifest
 from qa_bot.models import Answer
 from qa_bot.retrieve import Filters, Signals
@@ -116,6 +118,37 @@ def test_date_filters_apply_before_ranking(answerer: Answerer, since: str | None
             assert h.passage.published
             assert since is None or h.passage.published >= since
             assert until is None or h.passage.published <= until
+
+
+@pytest.fixture(scope="module", params=["ivf", "hnsw", "hnsw-sq8"])
+def approximate_answerer(request, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    """The corpus under each approximate index type (what `auto` picks above 50,000 passages)."""
+    out = tmp_path_factory.mktemp(f"index-{request.param}") / "index"
+    build_index(CORPUS, out, HashingEmbedder(64), index_type=request.param)
+    return Answerer(load_index(out), HashingEmbedder(64))
+
+
+@pytest.mark.parametrize("exact_below", [retrieve.EXACT_FILTERED, 0])
+def test_filters_work_on_every_index_type(approximate_answerer: Answerer, exact_below: int,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filter reaches the index as that index's own search parameters (IVF refuses
+    any other), or, when it leaves few passages, they are scored exactly."""
+    monkeypatch.setattr(retrieve, "EXACT_FILTERED", exact_below)
+    assert type(approximate_answerer.index.dense).__name__ != "IndexFlatIP"
+    hits = rank(approximate_answerer, BROAD, 5, outlet="Washington Post", since="2016-12-12")
+    assert hits and all("Washington Post" in h.passage.outlet and h.passage.published >= "2016-12-12" for h in hits)
+    assert rank(approximate_answerer, BROAD, 5, outlet="BBC") == []
+
+
+def test_a_few_allowed_passages_are_ranked_exactly(answerer: Answerer) -> None:
+    retriever = answerer.retriever
+    qvec = answerer.embedder.encode([BROAD])[0]
+    mask = np.zeros(len(retriever.passages), dtype=bool)
+    mask[::3] = True
+    allowed = np.flatnonzero(mask)
+    expected = allowed[np.argsort(-(np.asarray(retriever.vectors)[allowed] @ qvec), kind="stable")][:7]
+    assert retriever.dense_candidates(qvec, mask, 7).tolist() == expected.tolist()
+    assert sorted(retriever.dense_candidates(qvec, mask, 1000).tolist()) == allowed.tolist()
 
 
 def test_filters_that_match_nothing_give_no_results(answerer: Answerer) -> None:

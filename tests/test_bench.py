@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 DEV = REPO / "tests" / "data" / "dev_qa.jsonl"
 HASHING = {"QA_BOT_MODEL": "hashing-64"}
-KINDS = ("flat", "hnsw", "hnsw-sq8")
+KINDS = ("flat", "hnsw", "hnsw-sq8", "ivf")
 
 
 def positive(value: Any) -> bool:
@@ -86,11 +86,15 @@ def test_synthetic_retrieval_has_each_index_with_recall_against_exact(hashing_re
         assert 0.0 <= row["recall_at_10"] <= 1.0
     assert rows["flat"]["recall_at_10"] == 1.0 and rows["flat"]["ef_search"] is None
     assert rows["flat"]["recall_10_in_100"] == 1.0
-    for kind in ("hnsw", "hnsw-sq8"):
+    for kind in ("hnsw", "hnsw-sq8", "ivf"):
         # 100 candidates hold at least as much of the exact top 10 as 10 results do.
         assert rows[kind]["recall_at_10"] <= rows[kind]["recall_10_in_100"] <= 1.0
     for kind in ("hnsw", "hnsw-sq8"):
-        assert rows[kind]["ef_search"] in bench.EF_SEARCH
+        assert rows[kind]["ef_search"] in bench.EF_SEARCH and rows[kind]["nprobe"] is None
+    # ivf is swept over nprobe, and stores the vectors as they are (plus list ids).
+    assert rows["ivf"]["nprobe"] in bench.NPROBE and rows["ivf"]["ef_search"] is None
+    assert [step["nprobe"] for step in rows["ivf"]["ef_sweep"]] == list(bench.NPROBE[: len(rows["ivf"]["ef_sweep"])])
+    assert rows["ivf"]["bytes_per_passage"] >= rows["flat"]["bytes_per_passage"]
     # A graph stores its links besides the vectors; 8-bit codes are a quarter of float32.
     assert rows["hnsw"]["bytes_per_passage"] > rows["flat"]["bytes_per_passage"]
     assert rows["hnsw-sq8"]["bytes_per_passage"] < rows["hnsw"]["bytes_per_passage"]

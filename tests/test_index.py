@@ -312,3 +312,27 @@ def test_a_loaded_index_reads_passages_on_demand_and_ranks_as_if_all_were_parsed
         assert np.array_equal(getattr(stored, name), getattr(parsed, name)), name
     assert stored.names == parsed.names and stored.credits.any() and stored.datelines.any()
     assert all(stored.table.month_days(i) == parsed.table.month_days(i) for i in range(len(index.passages)))
+
+
+def test_auto_picks_exact_search_for_small_corpora_and_ivf_above() -> None:
+    from qa_bot.index import choose_index_type
+
+    assert choose_index_type(50_000, "auto", 50_000) == "flat"
+    assert choose_index_type(50_001, "auto", 50_000) == "ivf"
+    assert choose_index_type(10, "hnsw", 50_000) == "hnsw"
+
+
+def test_ivf_cells_follow_the_final_size_when_built_from_a_first_part() -> None:
+    import numpy as np
+
+    from qa_bot.index import IVF_NPROBE, ivf_lists, make_faiss
+
+    vectors = np.random.default_rng(3).normal(size=(3_000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    whole = make_faiss(vectors, "ivf")
+    first_part = make_faiss(vectors[:1_000], "ivf", total=40_000)
+    assert whole.nlist == ivf_lists(3_000) and first_part.nlist == ivf_lists(40_000) > whole.nlist
+    assert make_faiss(vectors[:5], "ivf").nlist <= 5  # a tiny corpus asked to use ivf still builds
+    assert whole.nprobe == min(whole.nlist, IVF_NPROBE) and first_part.ntotal == 1_000
+    _, found = whole.search(vectors[:20], 1)
+    assert (found[:, 0] == np.arange(20)).mean() >= 0.9  # a stored vector finds itself
