@@ -114,9 +114,11 @@ class Retriever:
         self.table = table = index.table or PassageTable.from_passages(index.passages)
         outlets = sorted({d["outlet"] for d in table.documents})
         self.parser = QueryParser(index.vocabulary, outlets)
-        self.outlet_of = np.array([d["outlet"].casefold() for d in table.documents], dtype=object)[table.document]
-        self.published = table.column("published")
+        # Filters and outlet names are decided per document, then read off per passage:
+        # a million passages cost one array lookup, not a million string comparisons.
+        self.document_outlets = [d["outlet"].casefold() for d in table.documents]
         self.documents = table.column("file")
+        self.copies = copies_of(np.asarray(index.groups))
         self.credits, self.datelines = table.credit, table.dateline
         self.names = {d["file"]: piece_name(d["title"], d["url"]) for d in table.documents}
         self.titles = Headlines(self.names)
@@ -129,15 +131,13 @@ class Retriever:
     def allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters.active():
             return None
-        mask = np.ones(len(self.passages), dtype=bool)
-        if filters.outlet:
-            wanted = filters.outlet.casefold()
-            mask &= np.array([wanted in o for o in self.outlet_of])
-        if filters.since:
-            mask &= np.array([bool(p) and p >= filters.since for p in self.published])
-        if filters.until:
-            mask &= np.array([bool(p) and p <= filters.until for p in self.published])
-        return mask
+        wanted = (filters.outlet or "").casefold()
+        allowed = np.array([
+            wanted in outlet and (not filters.since or published >= filters.since)
+            and (not filters.until or bool(published) and published <= filters.until)
+            for outlet, published in zip(self.document_outlets, (d["published"] for d in self.table.documents))
+        ], dtype=bool)
+        return allowed[self.table.document]
 
     def dense_candidates(self, qvec: np.ndarray, mask: np.ndarray | None, n: int) -> np.ndarray:
         """The `n` nearest passages, among those a filter allows. When a filter leaves
@@ -211,7 +211,8 @@ class Retriever:
         """Which of `ids` come from an outlet the question names; None when it names none."""
         if not query.outlets:
             return None
-        return np.isin(self.outlet_of[ids], [o.casefold() for o in query.outlets])
+        wanted = {o.casefold() for o in query.outlets}
+        return np.array([o in wanted for o in self.document_outlets], dtype=bool)[self.table.document[ids]]
 
     def _dense_scores(self, candidates: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Blend of whole-passage and best-sentence similarity."""
@@ -293,7 +294,7 @@ class Retriever:
         """Copies outside the candidate list still belong in `also_in`."""
         groups = self.index.groups
         for hit in hits[:20]:
-            members = np.flatnonzero(groups == groups[hit.passage.id])
+            members = self.copies.get(int(groups[hit.passage.id]), ())
             known = {hit.passage.document, *(p.document for p in hit.also_in)}
             for pid in members:
                 other = self.passages[int(pid)]
@@ -358,6 +359,18 @@ class Retriever:
 
 
 URL_NOISE = {"www", "com", "net", "org", "html", "htm", "php", "aspx", "index", "story", "amp"}
+
+
+def copies_of(groups: np.ndarray) -> dict[int, np.ndarray]:
+    """The passages of every duplicate group with more than one member (most have
+    one): found once at load, so no question scans the whole corpus for copies."""
+    counts = np.bincount(groups) if len(groups) else np.zeros(0, dtype=np.int64)
+    shared = np.flatnonzero(counts[groups] > 1) if len(groups) else np.zeros(0, dtype=np.int64)
+    order = shared[np.argsort(groups[shared], kind="stable")]
+    if not len(order):
+        return {}
+    starts = np.flatnonzero(np.r_[True, groups[order][1:] != groups[order][:-1]])
+    return {int(groups[order[a]]): order[a:b] for a, b in zip(starts, [*starts[1:], len(order)])}
 
 
 def piece_name(title: str, url: str) -> str:

@@ -321,3 +321,28 @@ def test_acronyms_a_question_may_use_for_what_a_text_spells_out() -> None:
     text = "The U.N. said the United Nations Security Council met; the Syrian Observatory for Human Rights said."
     assert {"un", "unsc", "sohr"} <= set(acronyms(text))
     assert acronyms("no names here") == []
+
+
+# --- copies of a passage, found once at load ------------------------------------------------------
+
+
+def test_copies_of_lists_every_group_with_more_than_one_member() -> None:
+    import numpy as np
+
+    from qa_bot.retrieve import copies_of
+
+    groups = np.array([0, 1, 0, 2, 3, 3, 0, 4])
+    copies = copies_of(groups)
+    assert sorted(copies) == [0, 3]
+    assert copies[0].tolist() == [0, 2, 6] and copies[3].tolist() == [4, 5]
+    assert copies_of(np.arange(5)) == {} and copies_of(np.zeros(0, dtype=np.int64)) == {}
+
+
+def test_the_caption_two_outlets_ran_lists_both_even_beyond_the_candidates(real_answerer) -> None:
+    """`also_in` comes from the duplicate groups, whatever the candidates were."""
+    retriever = real_answerer.retriever
+    for group, members in retriever.copies.items():
+        hit = Hit(retriever.passages[int(members[0])], 1.0)
+        retriever._add_other_copies([hit])
+        documents = {retriever.passages[int(m)].document for m in members}
+        assert {hit.passage.document, *(p.document for p in hit.also_in)} == documents
