@@ -201,11 +201,11 @@ def duplicate_groups(passages: list[Passage], vectors: np.ndarray, index: faiss.
 
 
 def _same_words(a: str, b: str) -> bool:
-    from qa_bot.chunking import _key
-
     """Same text, allowing an extra sentence in one copy (a caption another outlet
     extended) but not a different photo that merely repeats the other's facts."""
     from rapidfuzz import fuzz
+
+    from qa_bot.chunking import _key
 
     short, long = sorted((_key(a), _key(b)), key=len)
     opening = fuzz.ratio(" ".join(short.split()[:12]), " ".join(long.split()[:12]))

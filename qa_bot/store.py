@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import overload
 
@@ -124,8 +124,23 @@ class PassageTable:
 
     def members(self, file: str) -> np.ndarray:
         """The ids of a document's passages, in order."""
-        codes = [i for i, d in enumerate(self.documents) if d["file"] == file]
-        return np.flatnonzero(self.document == codes[0]) if codes else np.zeros(0, dtype=np.int64)
+        code = self._by_file.get(file)
+        if code is None:
+            return np.zeros(0, dtype=np.int64)
+        order, starts = self._grouped
+        return order[starts[code] : starts[code + 1]]
+
+    @cached_property
+    def _by_file(self) -> dict[str, int]:
+        return {d["file"]: i for i, d in enumerate(self.documents)}
+
+    @cached_property
+    def _grouped(self) -> tuple[np.ndarray, np.ndarray]:
+        """Passage ids sorted by document, and where each document's run starts: built
+        once, so a question never scans a million passages for one article's."""
+        order = np.argsort(self.document, kind="stable").astype(np.int64)
+        counts = np.bincount(self.document, minlength=len(self.documents))
+        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     def save(self, path: Path) -> None:
         with path.open("wb") as handle:  # np.savez would add ".npz" to a name without it

@@ -76,6 +76,7 @@ def test_the_table_holds_what_ranking_reads_for_every_candidate(tmp_path: Path) 
     assert loaded.documents == table.documents
     for name in ("document", "credit", "dateline", "day_offsets", "days"):
         assert np.array_equal(getattr(loaded, name), getattr(table, name)), name
+    assert [list(loaded.members(f)) for f in ("a.txt", "b.txt")] == [[0, 1, 3], [2]]
 
 
 def test_an_empty_store_and_table_are_valid(tmp_path: Path) -> None:
