@@ -166,7 +166,7 @@ class Retriever:
             keyword_all = keyword_all.only(mask)
         keyword_ids = keyword_all.top(n)
         dense_ids = self.dense_candidates(qvec, mask, n)
-        extra = self._piece_line_candidates(query, mask)
+        extra = self._piece_line_candidates(query, mask, np.concatenate([dense_ids, keyword_ids]).astype(np.int64))
         candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
         if len(candidates) == 0:
             return Ranked([], Signals(), query)
@@ -196,16 +196,24 @@ class Retriever:
             return self.credits
         return self.datelines if query.about_dateline else None
 
-    def _piece_line_candidates(self, query: Query, mask: np.ndarray | None) -> np.ndarray:
-        """Bylines and datelines share no words with the question: they join the candidates directly."""
+    def _piece_line_candidates(self, query: Query, mask: np.ndarray | None, found: np.ndarray) -> np.ndarray:
+        """Bylines and datelines share no words with the question, so they join the
+        candidates directly: those of the articles the searches `found`, or, when none
+        of those is by the outlet the question names, that outlet's first ones."""
         lines = self._piece_lines(query)
         if lines is None:
             return np.zeros(0, dtype=np.int64)
-        wanted = lines if mask is None else lines & mask
-        named = self._of_named_outlets(np.arange(len(self.passages)), query)
-        if named is not None:
-            wanted = wanted & named
-        return np.flatnonzero(wanted)[:CANDIDATES]
+        ids = self.table.passages_of(np.unique(self.table.document[found]).tolist())
+        if not self._of_outlets(ids[lines[ids]], query, mask).any() and query.outlets:
+            ids = np.arange(len(self.passages))
+        ids = ids[lines[ids]]
+        return ids[self._of_outlets(ids, query, mask)][:CANDIDATES]
+
+    def _of_outlets(self, ids: np.ndarray, query: Query, mask: np.ndarray | None) -> np.ndarray:
+        """Which of `ids` a filter allows and come from an outlet the question names (if any)."""
+        keep = np.ones(len(ids), dtype=bool) if mask is None else mask[ids]
+        named = self._of_named_outlets(ids, query)
+        return keep if named is None else keep & named
 
     def _of_named_outlets(self, ids: np.ndarray, query: Query) -> np.ndarray | None:
         """Which of `ids` come from an outlet the question names; None when it names none."""

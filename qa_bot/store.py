@@ -12,7 +12,7 @@ must fail one answer, not crash the process with SIGBUS.)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -125,10 +125,13 @@ class PassageTable:
     def members(self, file: str) -> np.ndarray:
         """The ids of a document's passages, in order."""
         code = self._by_file.get(file)
-        if code is None:
-            return np.zeros(0, dtype=np.int64)
+        return self.passages_of([code]) if code is not None else np.zeros(0, dtype=np.int64)
+
+    def passages_of(self, codes: Iterable[int]) -> np.ndarray:
+        """The ids of the passages of the documents with these codes."""
         order, starts = self._grouped
-        return order[starts[code] : starts[code + 1]]
+        runs = [order[starts[c] : starts[c + 1]] for c in codes]
+        return np.concatenate(runs) if runs else np.zeros(0, dtype=np.int64)
 
     @cached_property
     def _by_file(self) -> dict[str, int]:

@@ -346,3 +346,38 @@ def test_the_caption_two_outlets_ran_lists_both_even_beyond_the_candidates(real_
         retriever._add_other_copies([hit])
         documents = {retriever.passages[int(m)].document for m in members}
         assert {hit.passage.document, *(p.document for p in hit.also_in)} == documents
+
+
+# --- bylines and datelines join the candidates from the articles the searches found ---------------
+
+
+@pytest.fixture(scope="module")
+def hashing_retriever(hashing_index_dir):
+    from qa_bot.index import load_index
+    from qa_bot.retrieve import Retriever
+
+    return Retriever(load_index(hashing_index_dir))
+
+
+def test_byline_candidates_come_from_the_articles_found(hashing_retriever) -> None:
+    import numpy as np
+
+    r = hashing_retriever
+    post = r.table.members("003_515f39fc3d102fd6.txt")
+    times = r.table.members("004_3ae16b25287423a4.txt")
+    bylines = {int(i): r.documents[i] for i in np.flatnonzero(r.credits)}
+    assert set(bylines.values()) == {"003_515f39fc3d102fd6.txt", "004_3ae16b25287423a4.txt"}
+    about = r.parser.parse("Who wrote the article about the evacuation?")
+    # No outlet named: only the bylines of the articles the searches found.
+    assert [bylines[int(i)] for i in r._piece_line_candidates(about, None, times[:3])] == ["004_3ae16b25287423a4.txt"]
+    assert len(r._piece_line_candidates(about, None, r.table.members("000_a85473582f99fcac.txt"))) == 0
+    # The outlet named wins: its byline even when the searches found only the other paper.
+    named = r.parser.parse("Who wrote the Washington Post article?")
+    assert [bylines[int(i)] for i in r._piece_line_candidates(named, None, times[:3])] == ["003_515f39fc3d102fd6.txt"]
+    assert [bylines[int(i)] for i in r._piece_line_candidates(named, None, post[:2])] == ["003_515f39fc3d102fd6.txt"]
+    # A filter that excludes the named outlet leaves nothing to add.
+    mask = np.zeros(len(r.passages), dtype=bool)
+    mask[times] = True
+    assert len(r._piece_line_candidates(named, mask, times[:3])) == 0
+    plain = r.parser.parse("What happened in Aleppo?")
+    assert len(r._piece_line_candidates(plain, None, times)) == 0
