@@ -80,6 +80,7 @@ class Answerer:
         self.retriever = Retriever(index, weights)
         self.abstainer = abstainer
         self.default_k = default_k
+        self._coverage: Coverage | None = None
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None, check_corpus: bool = True) -> Answerer:
@@ -132,6 +133,13 @@ class Answerer:
         return list(self.index.documents)
 
     def coverage(self) -> Coverage:
+        """What the corpus spans; worked out once (every answer carries it, and a
+        corpus of years has tens of thousands of articles to sort by date)."""
+        if self._coverage is None:
+            self._coverage = self._measure_coverage()
+        return self._coverage
+
+    def _measure_coverage(self) -> Coverage:
         docs = self.index.documents
         dates = sorted(d.published for d in docs if d.published)
         return Coverage(

@@ -66,9 +66,9 @@ class Hit:
     also_in: list[Passage] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Coverage:
-    """What the corpus spans, to tell a user what can be asked."""
+    """What the corpus spans, to tell a user what can be asked (one, shared by every answer)."""
 
     outlets: list[str]
     first: str | None

@@ -190,6 +190,8 @@ def test_coverage_describes_the_corpus(answerer: Answerer) -> None:
     assert (coverage.first, coverage.last) == (dates[0], dates[-1])
     assert coverage.documents == len(documents) and coverage.passages == len(answerer.index.passages)
     assert answerer.documents() == documents
+    # Worked out once and shared: every answer carries the same description.
+    assert answerer.coverage() is coverage and answerer.ask("What is the capital of France?").coverage is coverage
 
 
 def test_abstainer_probability_rises_with_evidence() -> None:
