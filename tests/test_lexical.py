@@ -123,3 +123,19 @@ def test_a_sampled_cut_off_gives_the_exact_top() -> None:
         ties = KeywordScores(None, np.ones(size, dtype=np.float32))  # which tie is cut is arbitrary
         top = ties.top(100).tolist()
         assert len(set(top)) == 100 and top == sorted(top)
+
+
+def test_the_speller_aims_at_the_most_frequent_words_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its dictionary is built at every start, so it is bounded; rarer words still count as known."""
+    from collections import Counter
+
+    from qa_bot.lexical import Speller, Vocabulary
+
+    vocabulary = Vocabulary(Counter({"evacuation": 50, "aleppo": 40, "kassab": 1}))
+    monkeypatch.setattr(lexical, "SPELLER_WORDS", 2)
+    speller = Speller(vocabulary)
+    assert speller.correct("evacuaton") == "evacuation" and speller.correct("alepo") == "aleppo"
+    assert speller.correct("kassab") == "kassab"  # known, so untouched
+    assert speller.correct("kasab") == "kasab"  # the rare word is no target
+    monkeypatch.setattr(lexical, "SPELLER_WORDS", 3)
+    assert Speller(vocabulary).correct("kasab") == "kassab"
