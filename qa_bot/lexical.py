@@ -82,11 +82,10 @@ class KeywordScores:
     def top(self, n: int) -> np.ndarray:
         """The `n` best matching passage ids, best first; equal scores in id order
         (which of several equal scores at the cut-off is kept is arbitrary)."""
-        ids = np.arange(len(self.values)) if self.ids is None else self.ids
-        picked = self._best(n) if len(ids) > n else np.arange(len(ids))
+        picked = self._best(n) if len(self.values) > n else np.arange(len(self.values))
         picked = picked[self.values[picked] > 0]
-        order = np.lexsort((ids[picked], -self.values[picked]))
-        return ids[picked[order]]
+        ids = picked if self.ids is None else self.ids[picked]  # positions are ids when every passage is held
+        return ids[np.lexsort((ids, -self.values[picked]))]
 
     def _best(self, n: int) -> np.ndarray:
         """Positions of the `n` best scores, unordered. A partition of a million scores

@@ -117,6 +117,8 @@ class Retriever:
         # Filters and outlet names are decided per document, then read off per passage:
         # a million passages cost one array lookup, not a million string comparisons.
         self.document_outlets = [d["outlet"].casefold() for d in table.documents]
+        self.outlet_codes = {o: i for i, o in enumerate(sorted(set(self.document_outlets)))}
+        self.document_outlet_code = np.array([self.outlet_codes[o] for o in self.document_outlets], dtype=np.int32)
         self.documents = table.column("file")
         self.copies = copies_of(np.asarray(index.groups))
         self.credits, self.datelines = table.credit, table.dateline
@@ -219,8 +221,8 @@ class Retriever:
         """Which of `ids` come from an outlet the question names; None when it names none."""
         if not query.outlets:
             return None
-        wanted = {o.casefold() for o in query.outlets}
-        return np.array([o in wanted for o in self.document_outlets], dtype=bool)[self.table.document[ids]]
+        wanted = [self.outlet_codes[o.casefold()] for o in query.outlets if o.casefold() in self.outlet_codes]
+        return np.isin(self.document_outlet_code, wanted)[self.table.document[ids]]
 
     def _dense_scores(self, candidates: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Blend of whole-passage and best-sentence similarity."""
