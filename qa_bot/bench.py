@@ -353,6 +353,19 @@ def recall(found: np.ndarray, truth: np.ndarray) -> float:
     return float(np.mean([len(set(f[f >= 0].tolist()) & set(t.tolist())) / k for f, t in zip(found, truth)]))
 
 
+def time_calls(call: Callable[[Any], Any], items: list[Any], warm: int, rounds: int = 3) -> list[float]:
+    """Seconds of each `call(item)`, `rounds` times over `items`, after `warm` untimed calls."""
+    for item in items[:warm]:
+        call(item)
+    latencies = []
+    for _ in range(rounds):
+        for item in items:
+            started = time.perf_counter()
+            call(item)
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
 def time_searches(index: Any, queries: np.ndarray, k: int) -> tuple[list[float], np.ndarray]:
     """One query per call, as the bot searches; returns latencies and the ids found."""
     for q in queries[:5]:
@@ -501,18 +514,7 @@ def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int,
     keyword = KeywordIndex(retriever)
     top = min(KEYWORD_TOP, n - 1)
 
-    def search(q: list[str]) -> np.ndarray:
-        return keyword.scores(q, n).top(top)
-
-    for q in query_tokens[:WARMUP_CALLS]:
-        search(q)
-    latencies = []
-    for _ in range(3):
-        for q in query_tokens:
-            started = time.perf_counter()
-            search(q)
-            latencies.append(time.perf_counter() - started)
-    figures = ms(latencies)
+    figures = ms(time_calls(lambda q: keyword.scores(q, n).top(top), query_tokens, warm=WARMUP_CALLS))
     say(f"{label}: bm25s built in {build_s:.1f} s, scores + top-{top} median {figures['median']:.3f} ms")
     return {"n": n, "ms_median": figures["median"], "ms_p95": figures["p95"], "build_s": round(build_s, 6)}, keyword
 
@@ -558,14 +560,8 @@ def pipeline_at_scale(answerer: Any, questions: list[str], vectors: np.ndarray, 
         retriever = Retriever(index)
         queries = [retriever.parser.parse(q) for q in questions]
         qvecs = np.asarray(answerer.embedder.encode([q.text or q.raw for q in queries]))
-        for query, qvec in zip(queries, qvecs):  # warm-up: each article's words are read once, then cached
-            retriever.rank(query, qvec, K)
-        latencies = []
-        for _ in range(3):
-            for query, qvec in zip(queries, qvecs):
-                started = time.perf_counter()
-                retriever.rank(query, qvec, K)
-                latencies.append(time.perf_counter() - started)
+        # Warm-up with every question: each article's words are read once, then cached.
+        latencies = time_calls(lambda pair: retriever.rank(*pair, K), list(zip(queries, qvecs)), warm=len(queries))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     figures = ms(latencies)

@@ -21,7 +21,7 @@ from symspellpy import SymSpell, Verbosity
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-ENGLISH_WORDS_LIMIT = 60_000
+ENGLISH_WORDS_LIMIT = 60_000  # most frequent English words used as "known, don't correct"
 # With postings for more than this share of the passages, a question's keyword scores are
 # summed in one corpus-sized array (bm25s's way), not passage by passage: measured at
 # 1M synthetic passages, the crossover is between 1/32 and 1/8.
@@ -29,7 +29,7 @@ DENSE_FROM = 1 / 16
 # Corrections aim at the corpus's most frequent words only: the speller's dictionary is
 # built at every start, and 300,000 words took 7.3 s and 350 MiB (100,000: 2.4 s, 160 MiB).
 # Rarer words still match exactly; they are just not targets for a misspelling.
-SPELLER_WORDS = 100_000  # most frequent English words used as "known, don't correct"
+SPELLER_WORDS = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -150,10 +150,9 @@ class KeywordIndex:
         ids = [self._vocab[t] for t in query_tokens if t in self._vocab]
         if not ids:
             return KeywordScores.empty()
-        if getattr(self._retriever, "nonoccurrence_array", None) is not None:  # BM25L/BM25+: every passage scores
-            return KeywordScores(None, np.asarray(self._retriever.get_scores(ids), dtype=np.float32)[:size])
         postings = [self._postings(i) for i in ids]
-        if sum(len(p) for p, _ in postings) > DENSE_FROM * size:  # common terms: bm25s's own corpus-sized sum
+        every_passage_scores = getattr(self._retriever, "nonoccurrence_array", None) is not None  # BM25L/BM25+
+        if every_passage_scores or sum(len(p) for p, _ in postings) > DENSE_FROM * size:  # or common terms
             return KeywordScores(None, np.asarray(self._retriever.get_scores(ids), dtype=np.float32)[:size])
         passages = np.concatenate([p for p, _ in postings]).astype(np.int64)
         values = np.concatenate([v for _, v in postings]).astype(np.float32)

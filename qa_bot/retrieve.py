@@ -23,7 +23,7 @@ from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
 from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
-from qa_bot.store import PassageTable
+from qa_bot.store import PassageTable, runs
 from qa_bot.dates import MONTHS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser
 
@@ -206,10 +206,12 @@ class Retriever:
         if lines is None:
             return np.zeros(0, dtype=np.int64)
         ids = self.table.passages_of(np.unique(self.table.document[found]).tolist())
-        if not self._of_outlets(ids[lines[ids]], query, mask).any() and query.outlets:
-            ids = np.arange(len(self.passages))
         ids = ids[lines[ids]]
-        return ids[self._of_outlets(ids, query, mask)][:CANDIDATES]
+        ids = ids[self._of_outlets(ids, query, mask)]
+        if not len(ids) and query.outlets:
+            ids = np.flatnonzero(lines)
+            ids = ids[self._of_outlets(ids, query, mask)]
+        return ids[:CANDIDATES]
 
     def _of_outlets(self, ids: np.ndarray, query: Query, mask: np.ndarray | None) -> np.ndarray:
         """Which of `ids` a filter allows and come from an outlet the question names (if any)."""
@@ -374,13 +376,9 @@ URL_NOISE = {"www", "com", "net", "org", "html", "htm", "php", "aspx", "index", 
 def copies_of(groups: np.ndarray) -> dict[int, np.ndarray]:
     """The passages of every duplicate group with more than one member (most have
     one): found once at load, so no question scans the whole corpus for copies."""
-    counts = np.bincount(groups) if len(groups) else np.zeros(0, dtype=np.int64)
-    shared = np.flatnonzero(counts[groups] > 1) if len(groups) else np.zeros(0, dtype=np.int64)
-    order = shared[np.argsort(groups[shared], kind="stable")]
-    if not len(order):
-        return {}
-    starts = np.flatnonzero(np.r_[True, groups[order][1:] != groups[order][:-1]])
-    return {int(groups[order[a]]): order[a:b] for a, b in zip(starts, [*starts[1:], len(order)])}
+    order, starts = runs(groups, len(groups))
+    shared = np.flatnonzero(np.diff(starts) > 1)
+    return {int(g): order[starts[g] : starts[g + 1]] for g in shared}
 
 
 def piece_name(title: str, url: str) -> str:

@@ -78,6 +78,14 @@ class PassageStore(Sequence[Passage]):
         return (self._parse(i) for i in range(len(self)))
 
 
+def runs(codes: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions sorted by code (0 ≤ code < `count`), and where each code's run starts:
+    code c's positions are order[starts[c]:starts[c + 1]], in their original order."""
+    order = np.argsort(codes, kind="stable").astype(np.int64)
+    counts = np.bincount(codes, minlength=count)
+    return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+
 @dataclass
 class PassageTable:
     """Per-passage facts ranking reads for every candidate, as arrays, and the
@@ -139,11 +147,8 @@ class PassageTable:
 
     @cached_property
     def _grouped(self) -> tuple[np.ndarray, np.ndarray]:
-        """Passage ids sorted by document, and where each document's run starts: built
-        once, so a question never scans a million passages for one article's."""
-        order = np.argsort(self.document, kind="stable").astype(np.int64)
-        counts = np.bincount(self.document, minlength=len(self.documents))
-        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        """Built once, so a question never scans a million passages for one article's."""
+        return runs(self.document, len(self.documents))
 
     def save(self, path: Path) -> None:
         with path.open("wb") as handle:  # np.savez would add ".npz" to a name without it
