@@ -550,6 +550,7 @@ def pipeline_at_scale(answerer: Any, questions: list[str], vectors: np.ndarray, 
             credit=table.credit[picks], dateline=table.dateline[picks],
             day_offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
             days=np.concatenate([table.days[table.day_offsets[p] : table.day_offsets[p + 1]] for p in picks.tolist()]),
+            words=table.words[picks],
         )
         index = IndexData(
             directory=scratch, meta={"index_type": "ivf"}, documents=[], passages=PassageStore(scratch / "passages.jsonl", offsets),

@@ -31,7 +31,8 @@ from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
 from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
 
-FORMAT_VERSION = 2  # 2: passages read on demand (byte offsets, per-passage table)
+FORMAT_VERSION = 3  # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table
+VECTORS_SINCE = 2  # vectors of an index of this format or later are reused by a rebuild
 META = "manifest.json"
 DUPLICATE_COSINE = 0.7
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -217,7 +218,7 @@ def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndar
     documents are not embedded again."""
     try:
         meta = json.loads((previous / META).read_text())
-        if meta.get("model") != model or meta.get("format") != FORMAT_VERSION:
+        if meta.get("model") != model or not VECTORS_SINCE <= meta.get("format", 0) <= FORMAT_VERSION:
             return {}
         passages = PassageStore(previous / PASSAGES, np.load(previous / OFFSETS))
         vectors = np.load(previous / "vectors.npy")

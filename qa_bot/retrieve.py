@@ -53,6 +53,7 @@ class Weights:
     author: float = 0.6  # bylines and contributor lines, when the question asks who wrote
     title: float = 0.1  # passages of the piece whose headline the question echoes
     neighbour: float = 0.1  # share of the best adjacent passage's score (context)
+    fragment: float = 0.3  # taken off a passage of no words, in proportion below FRAGMENT_WORDS
     per_document: int = 2  # at most this many of the top 5 from one document
 
 
@@ -91,6 +92,10 @@ class Signals:
 
 
 LOW_DENSE = 0.35
+# A caption of three words ("Aleppo's historic citadel.") is close to every question that
+# names its subject, densely and by BM25 (length normalisation favours it), yet says
+# nothing that could answer one: below this many keyword tokens a passage is discounted.
+FRAGMENT_WORDS = 8
 
 
 @dataclass
@@ -122,6 +127,9 @@ class Retriever:
         self.documents = table.column("file")
         self.copies = copies_of(np.asarray(index.groups))
         self.credits, self.datelines = table.credit, table.dateline
+        # Bylines and datelines are short by nature and answer "who wrote" and "where from".
+        fragment = np.clip((FRAGMENT_WORDS - table.words) / FRAGMENT_WORDS, 0.0, 1.0)
+        self.fragment = np.where(table.credit | table.dateline, 0.0, fragment).astype(np.float32)
         self.names = {d["file"]: piece_name(d["title"], d["url"]) for d in table.documents}
         self.titles = Headlines(self.names)
         self.furniture = not_names(outlets)
@@ -263,7 +271,7 @@ class Retriever:
         return sum(known) + (len(scores) - len(known)) * max(known, default=1.0)
 
     def _boosts(self, candidates: np.ndarray, query: Query) -> np.ndarray:
-        boost = np.zeros(len(candidates))
+        boost = -self.weights.fragment * self.fragment[candidates].astype(np.float64)
         if query.month_days:
             boost += self.weights.date * np.array([bool(self.table.month_days(c) & query.month_days) for c in candidates])
         named = self._of_named_outlets(candidates, query)

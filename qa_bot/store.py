@@ -20,7 +20,8 @@ from typing import overload
 
 import numpy as np
 
-from qa_bot.chunking import DATELINE, names_authors
+from qa_bot.chunking import DATELINE, names_authors, without_credit
+from qa_bot.lexical import tokenize
 from qa_bot.models import Passage
 
 PASSAGES = "passages.jsonl"
@@ -97,6 +98,7 @@ class PassageTable:
     dateline: np.ndarray  # (n,) bool: opens with "BEIRUT, Lebanon —"
     day_offsets: np.ndarray  # (n + 1,) int64: passage i's days are days[o[i]:o[i+1]]
     days: np.ndarray  # int16, month * 100 + day: dates written in the text, and publication
+    words: np.ndarray  # (n,) int32: keyword tokens outside the photo credit (how much a passage says)
 
     @classmethod
     def from_passages(cls, passages: Sequence[Passage]) -> PassageTable:
@@ -118,6 +120,7 @@ class PassageTable:
             dateline=np.array([bool(DATELINE.match(p.text)) for p in passages], dtype=bool),
             day_offsets=np.array(day_offsets, dtype=np.int64),
             days=np.array(days, dtype=np.int16),
+            words=np.array([len(t) for t in tokenize([without_credit(p.text) for p in passages])], dtype=np.int32),
         )
 
     def __len__(self) -> int:
@@ -153,7 +156,7 @@ class PassageTable:
     def save(self, path: Path) -> None:
         with path.open("wb") as handle:  # np.savez would add ".npz" to a name without it
             np.savez(handle, document=self.document, credit=self.credit, dateline=self.dateline,
-                     day_offsets=self.day_offsets, days=self.days,
+                     day_offsets=self.day_offsets, days=self.days, words=self.words,
                      documents=np.array(json.dumps(self.documents, ensure_ascii=False)))
 
     @classmethod
@@ -162,5 +165,5 @@ class PassageTable:
             return cls(
                 document=data["document"], documents=json.loads(str(data["documents"])),
                 credit=data["credit"], dateline=data["dateline"],
-                day_offsets=data["day_offsets"], days=data["days"],
+                day_offsets=data["day_offsets"], days=data["days"], words=data["words"],
             )

@@ -232,6 +232,21 @@ def test_rebuild_with_another_model_embeds_everything(built: tuple[Path, Path]) 
     assert load_index(out, model="hashing-32").vectors.shape[1] == 32
 
 
+
+@pytest.mark.parametrize("old_format, reused", [(2, True), (1, False), ("two", False)])
+def test_an_index_of_an_older_format_is_refused_but_its_vectors_are_reused_when_they_still_fit(
+        built: tuple[Path, Path], old_format, reused: bool) -> None:
+    from qa_bot.index import FORMAT_VERSION, META
+
+    corpus, out = built
+    meta = json.loads((out / META).read_text(encoding="utf-8"))
+    (out / META).write_text(json.dumps(meta | {"format": old_format}), encoding="utf-8")
+    with pytest.raises(IndexProblem, match="old or unknown format"):
+        load_index(out)
+    report = build_index(corpus, out, CountingEmbedder())
+    assert report.embedded == (0 if reused else report.passages)
+    assert json.loads((out / META).read_text(encoding="utf-8"))["format"] == FORMAT_VERSION
+
 # --- atomic replacement ---------------------------------------------------------------------------
 
 

@@ -381,3 +381,27 @@ def test_byline_candidates_come_from_the_articles_found(hashing_retriever) -> No
     assert len(r._piece_line_candidates(named, mask, times[:3])) == 0
     plain = r.parser.parse("What happened in Aleppo?")
     assert len(r._piece_line_candidates(plain, None, times)) == 0
+
+
+def test_a_caption_of_a_few_words_is_discounted_but_bylines_and_datelines_are_not(hashing_retriever) -> None:
+    import numpy as np
+
+    from qa_bot.retrieve import FRAGMENT_WORDS
+
+    r = hashing_retriever
+    texts = {i: r.passages[i].text for i in range(len(r.passages))}
+    citadel = next(i for i, t in texts.items() if t.startswith("Aleppo’s historic citadel."))
+    assert r.fragment[citadel] == (FRAGMENT_WORDS - 3) / FRAGMENT_WORDS  # aleppo, histor, citadel
+    assert not r.fragment[np.flatnonzero(r.credits | r.datelines)].any()
+    long = [i for i, t in texts.items() if len(t.split()) > 3 * FRAGMENT_WORDS]
+    assert long and not r.fragment[long].any()
+    plain = r.parser.parse("What happened to the citadel?")
+    ids = np.array([citadel, long[0]])
+    assert list(r._boosts(ids, plain)) == [-r.weights.fragment * r.fragment[citadel], 0.0]
+
+
+def test_a_bare_caption_does_not_crowd_out_passages_that_say_something(real_answerer) -> None:
+    # "In a rebel-held area of Aleppo." names Aleppo and nothing else: it was second.
+    ranked = real_answerer.rank_many(["Who is the deputy governor of Aleppo?"], 5)[0]
+    table = real_answerer.retriever.table
+    assert all(table.words[h.passage.id] > 4 for h in ranked.hits[:3])

@@ -23,6 +23,7 @@ PASSAGES = [
     passage(2, "b.txt", "Civilians fled on Dec. 12 — “we had no choice” — into the cold. 🕊️", published=None,
             dates=["2016-12-12"], sentences=[(0, 20), (21, 40)]),
     passage(3, "a.txt", "A plain paragraph that is neither a byline nor a dateline."),
+    passage(4, "b.txt", "Aleppo’s historic citadel. (George Ourfalian/Agence France-Presse — Getty Images)"),
 ]
 
 
@@ -64,19 +65,21 @@ def test_a_file_that_does_not_match_its_offsets_is_refused(stored) -> None:
 
 def test_the_table_holds_what_ranking_reads_for_every_candidate(tmp_path: Path) -> None:
     table = PassageTable.from_passages(PASSAGES)
-    assert list(table.credit) == [True, False, False, False]
-    assert list(table.dateline) == [False, True, False, False]
-    assert list(table.column("file")) == ["a.txt", "a.txt", "b.txt", "a.txt"]
-    assert list(table.column("published")) == ["2016-12-13", "2016-12-13", "", "2016-12-13"]
+    assert list(table.credit) == [True, False, False, False, False]
+    assert list(table.dateline) == [False, True, False, False, False]
+    assert list(table.column("file")) == ["a.txt", "a.txt", "b.txt", "a.txt", "b.txt"]
+    assert list(table.column("published")) == ["2016-12-13", "2016-12-13", "", "2016-12-13", ""]  # b.txt: undated
+    # Keyword words, stop words left out; a photo credit is not what a caption says.
+    assert list(table.words) == [5, 7, 8, 6, 3]
     assert table.month_days(1) == {(12, 9), (12, 13)} and table.month_days(2) == {(12, 12)}
     assert table.month_days(3) == {(12, 13)}  # the publication day counts
     assert list(table.members("a.txt")) == [0, 1, 3] and len(table.members("missing.txt")) == 0
     table.save(tmp_path / "table.npz")
     loaded = PassageTable.load(tmp_path / "table.npz")
     assert loaded.documents == table.documents
-    for name in ("document", "credit", "dateline", "day_offsets", "days"):
+    for name in ("document", "credit", "dateline", "day_offsets", "days", "words"):
         assert np.array_equal(getattr(loaded, name), getattr(table, name)), name
-    assert [list(loaded.members(f)) for f in ("a.txt", "b.txt")] == [[0, 1, 3], [2]]
+    assert [list(loaded.members(f)) for f in ("a.txt", "b.txt")] == [[0, 1, 3], [2, 4]]
 
 
 def test_an_empty_store_and_table_are_valid(tmp_path: Path) -> None:
