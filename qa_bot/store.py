@@ -97,7 +97,7 @@ class PassageTable:
     credit: np.ndarray  # (n,) bool: a byline or contributor line
     dateline: np.ndarray  # (n,) bool: opens with "BEIRUT, Lebanon —"
     day_offsets: np.ndarray  # (n + 1,) int64: passage i's days are days[o[i]:o[i+1]]
-    days: np.ndarray  # int16, month * 100 + day: dates written in the text, and publication
+    days: np.ndarray  # int16, month * 100 + day: dates written in the text, else the publication date
     words: np.ndarray  # (n,) int32: keyword tokens outside the photo credit (how much a passage says)
 
     @classmethod
@@ -111,7 +111,7 @@ class PassageTable:
                 documents.append({"file": p.document, "outlet": p.outlet, "published": p.published or "",
                                   "title": p.title, "url": p.url or ""})
             document.append(codes[p.document])
-            days.extend(sorted({int(d[5:7]) * 100 + int(d[8:10]) for d in [*p.dates, *[p.published] * bool(p.published)]}))
+            days.extend(sorted({int(d[5:7]) * 100 + int(d[8:10]) for d in (p.dates or [p.published] * bool(p.published))}))
             day_offsets.append(len(days))
         return cls(
             document=np.array(document, dtype=np.int32),

@@ -159,6 +159,8 @@ def test_date_filters_restrict_published_dates(real_answerer, since, until) -> N
 @pytest.mark.parametrize(("question", "iso"), [
     ("What happened in Aleppo on Dec. 13?", "2016-12-13"),
     ("What did Syrian government forces do on Dec. 14?", "2016-12-14"),
+    # Published that day, but the first result had been a caption dated December 19.
+    ("What happened in Aleppo on December 12?", "2016-12-12"),
 ])
 def test_a_date_question_ranks_a_passage_about_that_day_first(real_answerer, question: str, iso: str) -> None:
     answer = real_answerer.ask(question)

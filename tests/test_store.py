@@ -71,8 +71,10 @@ def test_the_table_holds_what_ranking_reads_for_every_candidate(tmp_path: Path) 
     assert list(table.column("published")) == ["2016-12-13", "2016-12-13", "", "2016-12-13", ""]  # b.txt: undated
     # Keyword words, stop words left out; a photo credit is not what a caption says.
     assert list(table.words) == [5, 7, 8, 6, 3]
-    assert table.month_days(1) == {(12, 9), (12, 13)} and table.month_days(2) == {(12, 12)}
-    assert table.month_days(3) == {(12, 13)}  # the publication day counts
+    # A passage that dates itself is about that day, not the day it was published
+    # (a gallery of Dec. 12 captions a photo "on December 19"); one that does not, the latter.
+    assert table.month_days(1) == {(12, 9)} and table.month_days(2) == {(12, 12)}
+    assert table.month_days(3) == {(12, 13)}
     assert list(table.members("a.txt")) == [0, 1, 3] and len(table.members("missing.txt")) == 0
     table.save(tmp_path / "table.npz")
     loaded = PassageTable.load(tmp_path / "table.npz")
