@@ -49,7 +49,7 @@ class Weights:
     sentence: float = 0.5  # share of the best sentence in the dense score
     keyword: float = 0.6
     date: float = 0.15
-    outlet: float = 0.15
+    outlet: float = 0.5  # a named outlet's passages first, unless others answer far better
     author: float = 0.6  # bylines and contributor lines, when the question asks who wrote
     title: float = 0.1  # passages of the piece whose headline the question echoes
     neighbour: float = 0.1  # share of the best adjacent passage's score (context)
@@ -80,8 +80,10 @@ class Signals:
     dense_hit: float = 0.0  # dense score of the first result itself
     dense_lead: float = 0.0  # how far the best dense score stands above the candidates' median
     unknown_names: int = 0  # names and numbers of the question absent from the first result's piece
+    # Fused scores less any boost for an outlet the question names: the best, and its
+    # lead over the fifth best.
     fused_top: float = 0.0
-    fused_lead: float = 0.0  # first fused score minus the fifth
+    fused_lead: float = 0.0
     agreement: float = 0.0  # 1 when dense and keyword agree on the top passage
 
     def vector(self) -> list[float]:
@@ -187,12 +189,13 @@ class Retriever:
         base = self.weights.dense * dense + self.weights.keyword * keyword
         if self.weights.neighbour:
             base = base + self.weights.neighbour * self._neighbour_base(candidates, qvec, keyword_all, scale)
-        fused = base + self._boosts(candidates, query)
+        evidence = base + self._boosts(candidates, query)
+        fused = evidence + self._outlet_boost(candidates, query)
         order = np.argsort(-fused)
         hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
         for hit in hits:
             hit.highlight = self.highlight(hit.passage, query, qvec)
-        signals = self._signals(query, candidates, dense, keyword, fused, order, hits)
+        signals = self._signals(query, candidates, dense, keyword, evidence, hits)
         return Ranked(
             hits, signals, query,
             dense_order=[int(i) for i in candidates[np.argsort(-dense)]],
@@ -270,13 +273,17 @@ class Retriever:
         known = [s for s in scores if s > 0]
         return sum(known) + (len(scores) - len(known)) * max(known, default=1.0)
 
+    def _outlet_boost(self, candidates: np.ndarray, query: Query) -> np.ndarray:
+        """Kept apart from the evidence abstention weighs: naming a paper says which one
+        to quote, not that the coverage answers ("NBC's weather forecast")."""
+        named = self._of_named_outlets(candidates, query)
+        return np.zeros(len(candidates)) if named is None else self.weights.outlet * named
+
     def _boosts(self, candidates: np.ndarray, query: Query) -> np.ndarray:
         boost = -self.weights.fragment * self.fragment[candidates].astype(np.float64)
         if query.month_days:
             boost += self.weights.date * np.array([bool(self.table.month_days(c) & query.month_days) for c in candidates])
         named = self._of_named_outlets(candidates, query)
-        if named is not None:
-            boost += self.weights.outlet * named
         documents = self.documents[candidates]
         echoes = self.titles.echoes(set(query.tokens), {str(d) for d in documents})
         echo = np.array([echoes.get(d, 0.0) for d in documents])
@@ -357,9 +364,10 @@ class Retriever:
         return frozenset(stem(w) for text in texts for w in (*words(text), *acronyms(text)))
 
     def _signals(self, query: Query, candidates: np.ndarray, dense: np.ndarray, keyword: np.ndarray,
-                 fused: np.ndarray, order: np.ndarray, hits: list[Hit]) -> Signals:
+                 evidence: np.ndarray, hits: list[Hit]) -> Signals:
         if not hits:
             return Signals()
+        order = np.argsort(-evidence)
         first = hits[0]
         pieces = (first.passage, *first.also_in)
         # "in 2016" asks nothing a piece published in 2016 must spell out.
@@ -372,8 +380,8 @@ class Retriever:
             dense_hit=float(dense[at]),
             dense_lead=float(dense.max() - np.median(dense)),
             unknown_names=len(names),
-            fused_top=float(fused[order[0]]),
-            fused_lead=float(fused[order[0]] - fused[order[min(4, len(order) - 1)]]),
+            fused_top=float(evidence[order[0]]),
+            fused_lead=float(evidence[order[0]] - evidence[order[min(4, len(order) - 1)]]),
             agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
         )
 

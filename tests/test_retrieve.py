@@ -169,6 +169,26 @@ def test_a_date_question_ranks_a_passage_about_that_day_first(real_answerer, que
 
 
 @slow
+@pytest.mark.parametrize(("question", "outlet"), [
+    ("nyt: how many people fled?", "The New York Times"),
+    ("What photos did NBC News publish?", "NBC News"),
+])
+def test_the_outlet_a_question_names_comes_first(real_answerer, question: str, outlet: str) -> None:
+    answer = real_answerer.ask(question)
+    assert not answer.abstained and answer.hits[0].passage.outlet == outlet
+
+
+@slow
+@pytest.mark.parametrize("question", [
+    "What is NBC News' weather forecast?", "According to Middle East Eye, what is the capital of France?",
+    "Did the Boston Globe report on the Red Sox?",
+])
+def test_naming_an_outlet_does_not_make_a_question_covered(real_answerer, question: str) -> None:
+    answer = real_answerer.ask(question)
+    assert answer.abstained and answer.hits == []
+
+
+@slow
 def test_capital_of_france_abstains(real_answerer) -> None:
     answer = real_answerer.ask("What is the capital of France?")
     assert answer.abstained and answer.hits == [] and answer.notice
