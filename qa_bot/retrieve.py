@@ -189,8 +189,11 @@ class Retriever:
         base = self.weights.dense * dense + self.weights.keyword * keyword
         if self.weights.neighbour:
             base = base + self.weights.neighbour * self._neighbour_base(candidates, qvec, keyword_all, scale)
-        evidence = base + self._boosts(candidates, query)
-        fused = evidence + self._outlet_boost(candidates, query)
+        named = self._of_named_outlets(candidates, query)
+        evidence = base + self._boosts(candidates, query, named)
+        # The outlet boost is kept out of the evidence abstention weighs: naming a paper
+        # says which one to quote, not that the coverage answers ("NBC's weather forecast").
+        fused = evidence if named is None else evidence + self.weights.outlet * named
         order = np.argsort(-fused)
         hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
         for hit in hits:
@@ -273,17 +276,12 @@ class Retriever:
         known = [s for s in scores if s > 0]
         return sum(known) + (len(scores) - len(known)) * max(known, default=1.0)
 
-    def _outlet_boost(self, candidates: np.ndarray, query: Query) -> np.ndarray:
-        """Kept apart from the evidence abstention weighs: naming a paper says which one
-        to quote, not that the coverage answers ("NBC's weather forecast")."""
-        named = self._of_named_outlets(candidates, query)
-        return np.zeros(len(candidates)) if named is None else self.weights.outlet * named
-
-    def _boosts(self, candidates: np.ndarray, query: Query) -> np.ndarray:
+    def _boosts(self, candidates: np.ndarray, query: Query, named: np.ndarray | None) -> np.ndarray:
+        """Dates, headlines, bylines and captions of a few words; `named`: which
+        candidates are of an outlet the question names (None: it names none)."""
         boost = -self.weights.fragment * self.fragment[candidates].astype(np.float64)
         if query.month_days:
             boost += self.weights.date * np.array([bool(self.table.month_days(c) & query.month_days) for c in candidates])
-        named = self._of_named_outlets(candidates, query)
         documents = self.documents[candidates]
         echoes = self.titles.echoes(set(query.tokens), {str(d) for d in documents})
         echo = np.array([echoes.get(d, 0.0) for d in documents])

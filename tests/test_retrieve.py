@@ -419,7 +419,7 @@ def test_a_caption_of_a_few_words_is_discounted_but_bylines_and_datelines_are_no
     assert long and not r.fragment[long].any()
     plain = r.parser.parse("What happened to the citadel?")
     ids = np.array([citadel, long[0]])
-    assert list(r._boosts(ids, plain)) == [-r.weights.fragment * r.fragment[citadel], 0.0]
+    assert list(r._boosts(ids, plain, None)) == [-r.weights.fragment * r.fragment[citadel], 0.0]
 
 
 def test_a_bare_caption_does_not_crowd_out_passages_that_say_something(real_answerer) -> None:
