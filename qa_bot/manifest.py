@@ -34,6 +34,9 @@ def load_manifest(corpus_dir: Path) -> list[Document]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML: {exc}") from None
+    stray = sorted(set(data) - {"document"})
+    if stray:  # "[[documents]]" would otherwise read as an empty manifest
+        raise ManifestError(f"{path}: unknown table or key {', '.join(stray)} (each document is a [[document]] table)")
     entries = data.get("document", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ManifestError(f"{path}: expected [[document]] tables")

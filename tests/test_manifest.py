@@ -123,6 +123,12 @@ def _bad_date_literal(c: Path) -> str:
     return "manifest.toml"
 
 
+def _plural_tables(c: Path) -> str:
+    text = (c / "manifest.toml").read_text(encoding="utf-8")
+    (c / "manifest.toml").write_text(text.replace("[[document]]", "[[documents]]"), encoding="utf-8")
+    return "documents"
+
+
 def _no_manifest(c: Path) -> str:
     (c / "manifest.toml").unlink()
     return "manifest.toml"
@@ -141,6 +147,7 @@ CASES = {
     "missing outlet": _drop("000", "outlet"),
     "authors not a list": _set("003", "authors", "Liz Sly"),
     "no manifest": _no_manifest,
+    "[[documents]] for [[document]]": _plural_tables,
 }
 
 
