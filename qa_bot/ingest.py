@@ -8,6 +8,7 @@ pages full of layout markup. Each shape has one reader; all of them return
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -316,13 +317,34 @@ def _caption(node: Node) -> str:
 # --- entry point ------------------------------------------------------------------------
 
 
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
 def decode(data: bytes, name: str) -> str:
+    """Text in the encoding the file states (a byte-order mark, an HTML page's
+    <meta charset>), else UTF-8. Nothing is guessed: a wrong guess would index
+    mojibake without a word of warning, so undeclared non-UTF-8 text is refused."""
+    for bom, codec in BOMS:  # UTF-32 LE first: its mark begins with UTF-16 LE's
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise IngestError(f"{name}: damaged {codec.upper()} text") from None
     if b"\x00" in data[:4096]:
         raise IngestError(f"{name}: binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise IngestError(f"{name}: not UTF-8 text (re-save it as UTF-8)") from None
+        pass
+    declared = DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    raise IngestError(f"{name}: not UTF-8 text (re-save it as UTF-8)")
 
 
 def extract_blocks(raw: str, title: str = "") -> list[Block]:

@@ -3,6 +3,7 @@ and on small synthetic pages of each shape."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections import Counter
@@ -328,6 +329,24 @@ def test_decode_rejects_binary_and_non_utf8() -> None:
     with pytest.raises(IngestError, match="latin.txt"):
         decode("Caf\u00e9 in Aleppo.".encode("latin-1"), "latin.txt")
     assert decode("\ufeffA BOM is fine.".encode("utf-8"), "bom.txt") == "A BOM is fine."
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_text_saved_with_a_byte_order_mark_is_read_in_its_encoding(codec: str) -> None:
+    text = "Café in Aleppo — “quoted”."
+    data = text.encode(codec) if codec != "utf-16-be" else codecs.BOM_UTF16_BE + text.encode(codec)
+    assert decode(data, "notepad.txt") == text
+    with pytest.raises(IngestError, match="damaged"):
+        decode(data[:-1] if codec != "utf-32" else data[:-2], "cut.txt")
+
+
+def test_an_html_page_is_read_in_the_charset_it_declares() -> None:
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Caf\u00e9 \u201cn\u00e4ive\u201d</p></body></html>'
+    assert decode(page.encode("cp1252"), "page.html") == page
+    legacy = page.replace('<meta charset="windows-1252">', '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
+    assert decode(legacy.replace("\u201c", '"').replace("\u201d", '"').encode("latin-1"), "old.html").count("Caf\u00e9") == 1
+    with pytest.raises(IngestError, match="not UTF-8"):  # a charset nobody knows is not a licence to guess
+        decode(page.replace("windows-1252", "klingon-8").encode("cp1252"), "odd.html")
 
 
 def test_read_passages_rejects_an_empty_file(corpus_copy: Path) -> None:
