@@ -20,6 +20,10 @@ from qa_bot.settings import Settings, SettingsError
 EXIT_PROBLEM = 2
 
 
+class FilterProblem(ValueError):
+    """`qa-bot ask` filters that no passage can satisfy."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -52,7 +56,28 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from qa_bot.ingest import IngestError
     from qa_bot.manifest import ManifestError
 
-    return (ManifestError, IngestError, IndexProblem, ModelError, EvalFileError)
+    return (ManifestError, IngestError, IndexProblem, ModelError, EvalFileError, FilterProblem)
+
+
+def positive(value: str) -> int:
+    """argparse type: a count of at least 1 (`-k 0` used to mean the default, silently)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def iso_date(value: str) -> str:
+    """argparse type: a date like 2016-12-13 (a filter on "yesterday" used to match nothing)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2016-12-13, got {value!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,11 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("ask", cmd_ask, "Answer a question (or one question per line from standard input).")
     sub.add_argument("question", nargs="?", help="the question; omit to read questions from standard input")
     _index_options(sub)
-    sub.add_argument("-k", type=int, default=None, help="number of results (default: 5)")
+    sub.add_argument("-k", type=positive, default=None, help="number of results (default: 5)")
     sub.add_argument("--json", action="store_true", help="print JSON (one object per line)")
-    sub.add_argument("--outlet", help="only passages from this outlet (substring match)")
-    sub.add_argument("--since", help="only documents published on or after this ISO date")
-    sub.add_argument("--until", help="only documents published on or before this ISO date")
+    sub.add_argument("--outlet", help='only passages from this outlet: part of its name or a nickname ("Post", "nyt")')
+    sub.add_argument("--since", type=iso_date, help="only documents published on or after this ISO date")
+    sub.add_argument("--until", type=iso_date, help="only documents published on or before this ISO date")
 
     sub = command("chat", cmd_chat, "Talk to the bot in the terminal (same answers as in Telegram).")
     _index_options(sub)
@@ -110,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("feedback", cmd_feedback, "What users asked: most asked, not covered, voted down (needs QA_BOT_FEEDBACK_DB).")
     sub.add_argument("--db", type=Path, help="the question log (default: $QA_BOT_FEEDBACK_DB)")
-    sub.add_argument("--limit", type=int, default=10, help="rows per list (default 10)")
+    sub.add_argument("--limit", type=positive, default=10, help="rows per list (default 10)")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("eval", cmd_eval, "Measure answer quality on a JSONL file of questions.")
@@ -192,7 +217,12 @@ def load_answerer(args: argparse.Namespace, settings: Settings, embedder=None):
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from qa_bot import render
 
+    if args.since and args.until and args.since > args.until:
+        raise FilterProblem(f"--since {args.since} is after --until {args.until}: no article can match")
     answerer = load_answerer(args, settings)
+    if args.outlet is not None and not answerer.retriever.outlets_named(args.outlet):
+        outlets = ", ".join(answerer.retriever.outlets)
+        raise FilterProblem(f"no outlet in the corpus matches --outlet {args.outlet!r} (outlets: {outlets})")
     questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     style = "ansi" if sys.stdout.isatty() else "plain"
     for question in questions:

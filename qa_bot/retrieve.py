@@ -119,7 +119,7 @@ class Retriever:
         self.vectors, self.sentence_vectors = np.asarray(index.vectors), np.asarray(index.sentence_vectors)
         self.sentence_offsets = np.asarray(index.sentence_offsets)
         self.table = table = index.table or PassageTable.from_passages(index.passages)
-        outlets = sorted({d["outlet"] for d in table.documents})
+        self.outlets = outlets = sorted({d["outlet"] for d in table.documents})
         self.parser = QueryParser(index.vocabulary, outlets)
         # Filters and outlet names are decided per document, then read off per passage:
         # a million passages cost one array lookup, not a million string comparisons.
@@ -140,12 +140,19 @@ class Retriever:
 
     # --- candidate generation ---------------------------------------------------------
 
+    def outlets_named(self, name: str) -> set[str]:
+        """The corpus outlets a filter names: by a part of the name ("Post", "new york")
+        or the way a question would name it ("nyt", "wapo", "the Globe")."""
+        wanted = re.sub(r"^the\s+", "", " ".join(name.split()).casefold())
+        found = {o for o in self.outlets if wanted in o.casefold()}
+        return found | {o for alias, o in self.parser.aliases if alias.casefold() == wanted}
+
     def allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters.active():
             return None
-        wanted = (filters.outlet or "").casefold()
+        outlets = {o.casefold() for o in self.outlets_named(filters.outlet or "")}
         allowed = np.array([
-            wanted in outlet and (not filters.since or published >= filters.since)
+            outlet in outlets and (not filters.since or published >= filters.since)
             and (not filters.until or bool(published) and published <= filters.until)
             for outlet, published in zip(self.document_outlets, (d["published"] for d in self.table.documents))
         ], dtype=bool)

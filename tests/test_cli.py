@@ -96,6 +96,28 @@ def test_ask_plain_text_output(run_cli, hashing_cli_index: Path) -> None:
     assert result.returncode == 0 and "news articles" in result.stdout and "\x1b[" not in result.stdout
 
 
+@pytest.mark.parametrize(("args", "says"), [
+    (["-k", "0"], "must be at least 1"),
+    (["-k", "five"], "whole number"),
+    (["--since", "yesterday"], "date like 2016-12-13"),
+    (["--since", "2016-12-14", "--until", "2016-12-10"], "after --until"),
+    (["--outlet", "Reuters"], "The New York Times"),  # names the outlets there are
+])
+def test_ask_filters_that_cannot_work_are_one_line_and_exit_2(run_cli, hashing_cli_index: Path, args, says) -> None:
+    result = run_cli("ask", "--index", hashing_cli_index, "--corpus", CORPUS, *args, BIKE, env=HASHING)
+    assert result.returncode == 2 and result.stdout == ""
+    assert says in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("outlet", ["nyt", "the Times", "new york"])
+def test_ask_outlet_filter_takes_a_nickname_or_part_of_the_name(run_cli, hashing_cli_index: Path, outlet: str) -> None:
+    result = run_cli("ask", "--index", hashing_cli_index, "--corpus", CORPUS, "--json", "--outlet", outlet,
+                     "How many people have left rebel-held areas?", env=HASHING)
+    assert result.returncode == 0, result.stderr
+    results = json_lines(result.stdout)[0]["results"]
+    assert results and {r["outlet"] for r in results} == {"The New York Times"}
+
+
 # --- slow: the real model -------------------------------------------------------------------------------
 
 
