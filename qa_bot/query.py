@@ -127,6 +127,11 @@ def asks_for_dateline(text: str, names_outlet: bool) -> bool:
     return bool(found and ("dateline" in found.group(0).lower() or names_outlet or PIECE_WORDS.search(text)))
 
 
+def without_article(name: str) -> str:
+    """A name without its leading "The", as outlets are named in passing ("the Post")."""
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+
+
 def outlet_aliases(outlets: list[str]) -> list[tuple[str, str]]:
     """Ways a question may name each outlet: full name, without "The", nickname, last word.
 
@@ -136,7 +141,7 @@ def outlet_aliases(outlets: list[str]) -> list[tuple[str, str]]:
     aliases: dict[str, str] = {}
     last_words: dict[str, list[str]] = {}
     for outlet in outlets:
-        bare = re.sub(r"^the\s+", "", outlet, flags=re.IGNORECASE)
+        bare = without_article(outlet)
         aliases[outlet.lower()] = outlet
         aliases[bare.lower()] = outlet
         last = bare.split()[-1]

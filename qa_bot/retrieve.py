@@ -9,7 +9,6 @@ caption in two galleries) collapse into one result that lists every outlet.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from functools import lru_cache
 import re
@@ -25,7 +24,7 @@ from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, wor
 from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable, runs
 from qa_bot.dates import MONTHS
-from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser
+from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, without_article
 
 CANDIDATES = 100
 EXACT_FILTERED = 50_000  # a filter leaving at most this many passages: exact dense scores (~20 ms at most)
@@ -143,7 +142,7 @@ class Retriever:
     def outlets_named(self, name: str) -> set[str]:
         """The corpus outlets a filter names: by a part of the name ("Post", "new york")
         or the way a question would name it ("nyt", "wapo", "the Globe")."""
-        wanted = re.sub(r"^the\s+", "", " ".join(name.split()).casefold())
+        wanted = without_article(" ".join(name.split())).casefold()
         found = {o for o in self.outlets if wanted in o.casefold()}
         return found | {o for alias, o in self.parser.aliases if alias.casefold() == wanted}
 
@@ -488,9 +487,3 @@ def diversify(hits: list[Hit], k: int, per_document: int, window: int = 5, floor
         counts[doc] = counts.get(doc, 0) + 1
     rest = sorted(waiting + hits[rest_from:], key=lambda h: -h.score)
     return (top + rest)[:k]
-
-
-def parse_iso(value: str | None) -> str | None:
-    if not value:
-        return None
-    return dt.date.fromisoformat(value).isoformat()
