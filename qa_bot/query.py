@@ -6,6 +6,7 @@ happened before"), the outlets it names ("per the NYT"), and the days it asks ab
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -72,7 +73,7 @@ class QueryParser:
         self.aliases = outlet_aliases(outlets)
 
     def parse(self, question: str) -> Query:
-        text = " ".join(question.split())
+        question = text = " ".join(without_markup(question).split())
         outlets, text_wo_outlets = self._outlets(text)
         corrected = self._correct(text_wo_outlets)
         candidates = [w for w in words(corrected) if w not in QUESTION_WORDS]
@@ -125,6 +126,18 @@ def asks_for_dateline(text: str, names_outlet: bool) -> bool:
     """Where a piece was filed from; "reported from" alone may be about a source."""
     found = DATELINE_WORDS.search(text)
     return bool(found and ("dateline" in found.group(0).lower() or names_outlet or PIECE_WORDS.search(text)))
+
+
+# Formatting people paste or type into chat: "<b>who</b>", "&amp;", "*Post*", "`Hanano`".
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+EMPHASIS = re.compile(r"(?<![\w*_~`])[*_~`]+(?=\w)|(?<=\w)[*_~`]+(?![\w*_~`])")
+
+
+def without_markup(question: str) -> str:
+    """The question as words: markup would hide them from every pattern here ("<b>who</b>
+    wrote" is not "who wrote") and a name at the start from the names check."""
+    text = html.unescape(TAG.sub(" ", question))
+    return EMPHASIS.sub("", text)
 
 
 def without_article(name: str) -> str:

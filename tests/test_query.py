@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_bot.lexical import Speller, Vocabulary, words
-from qa_bot.query import QueryParser, outlet_aliases
+from qa_bot.query import QueryParser, outlet_aliases, without_markup
 
 NYT, WAPO, NBC, GLOBE, MEE = (
     "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
@@ -154,3 +154,24 @@ def test_questions_about_who_wrote_a_piece(parser: QueryParser, question: str, a
 ])
 def test_questions_about_where_a_piece_was_filed(parser: QueryParser, question: str, asks: bool) -> None:
     assert parser.parse(question).about_dateline is asks
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("<b>who</b> wrote the *Post* story?", "who wrote the Post story?"),
+    ("what did `NBC` show in __Hanano__?", "what did NBC show in Hanano?"),
+    ("Tom &amp; Jerry in <i>Aleppo</i>", "Tom & Jerry in Aleppo"),
+])
+def test_markup_is_read_as_the_words_it_wraps(typed: str, meant: str) -> None:
+    assert " ".join(without_markup(typed).split()) == meant
+
+
+@pytest.mark.parametrize("plain", ["is 5 * 3 < 20 > 2?", "what is al_Halabi's real name", "rebels' gains"])
+def test_text_that_only_looks_like_markup_is_kept(plain: str) -> None:
+    assert without_markup(plain) == plain
+
+
+def test_a_question_in_markup_is_understood_like_the_plain_one(parser: QueryParser) -> None:
+    marked, plain = parser.parse("<b>Who</b> wrote the *Post* story?"), parser.parse("Who wrote the Post story?")
+    assert marked.about_authors and marked.outlets == plain.outlets == {WAPO}
+    # The raw question feeds the names check, which skips the capitalised first word.
+    assert (marked.raw, marked.text, marked.tokens) == (plain.raw, plain.text, plain.tokens)
