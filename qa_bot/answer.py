@@ -22,6 +22,10 @@ from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
 from qa_bot.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
+ENGLISH_ONLY = "I can only search English-language coverage for now. Please ask your question in English."
+# English questions, chat-style and misspelt ones included, read as 0.8 English or more in
+# every labelled set; German, Spanish, Italian, Dutch, French, Turkish and Polish ones 0.0–0.6.
+FOREIGN_BELOW = 0.7
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def question_problem(question: str) -> str | None:
         return "That is too short to search for. Please ask a full question."
     latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
     if letters and latin / len(letters) < 0.5:
-        return "I can only search English-language coverage for now. Please ask your question in English."
+        return ENGLISH_ONLY
     return None
 
 
@@ -123,7 +127,10 @@ class Answerer:
             notice = "Your question has no specific words to search for. Name a person, place, event or date."
             return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
         if not ranked.hits or self.abstainer.abstains(ranked.signals):
-            notice = "The coverage I have does not answer that question."
+            # Only the wording depends on the language: a question in Latin-script German
+            # that the coverage does answer ("Wer ist Abdul-Ghani Kassa?") is still answered.
+            foreign = ranked.query.english < FOREIGN_BELOW
+            notice = ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
             return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
         return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage())
 

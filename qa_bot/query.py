@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa_bot.dates import month_days
-from qa_bot.lexical import Speller, Vocabulary, tokenize, words
+from qa_bot.lexical import Speller, Vocabulary, english_frequencies, tokenize, words
 
 # Common chat abbreviations; general English, not tied to any corpus.
 CHAT = {
@@ -64,6 +64,7 @@ class Query:
     month_days: set[tuple[int, int]] = field(default_factory=set)
     about_authors: bool = False  # asks who wrote or reported a piece
     about_dateline: bool = False  # asks where a piece was filed from
+    english: float = 1.0  # share of its words that are English, chat English or corpus words
 
 
 class QueryParser:
@@ -90,7 +91,18 @@ class QueryParser:
             month_days=month_days(text),
             about_authors=asks_for_authors(corrected, bool(outlets)),
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
+            english=self._english_share(text),
         )
+
+    def _english_share(self, text: str) -> float:
+        """How English the question reads: misspellings count when the speller mends
+        them ("civilans"), names when the corpus uses them ("Aleppo")."""
+        found = [w for w in words(text) if w.isalpha()]
+        if len(found) < 3:
+            return 1.0
+        english = english_frequencies()
+        known = [w in english or w in self.vocabulary or w in CHAT or self.speller.correct(w) != w for w in found]
+        return sum(known) / len(found)
 
     def _correct(self, text: str) -> str:
         def fix(match: re.Match[str]) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from qa_bot import retrieve
-from qa_bot.answer import MAX_QUESTION_CHARS, Abstainer, Answerer, question_problem
+from qa_bot.answer import ENGLISH_ONLY, MAX_QUESTION_CHARS, Abstainer, Answerer, question_problem
 from qa_bot.embed import HashingEmbedder
 from qa_bot.index import build_index, load_index
 from qa_bot.manifest import load_manifest
@@ -80,6 +80,13 @@ def test_odd_questions_are_answered_or_abstained(answerer: Answerer, question: s
     assert answer.abstained == (answer.hits == [])
     if answer.abstained:
         assert answer.notice
+
+
+def test_a_foreign_question_the_coverage_does_not_answer_is_asked_in_english(answerer: Answerer) -> None:
+    declining = Answerer(answerer.index, answerer.embedder, abstainer=Abstainer(threshold=1.0))
+    german, english = (declining.ask(q) for q in ("Wie spät ist es jetzt bitte?", "What time is it now please?"))
+    assert german.abstained and german.notice == ENGLISH_ONLY
+    assert english.abstained and english.notice and english.notice != ENGLISH_ONLY
 
 
 def test_ask_many_keeps_order_and_matches_single_asks(answerer: Answerer) -> None:

@@ -175,3 +175,19 @@ def test_a_question_in_markup_is_understood_like_the_plain_one(parser: QueryPars
     assert marked.about_authors and marked.outlets == plain.outlets == {WAPO}
     # The raw question feeds the names check, which skips the capitalised first word.
     assert (marked.raw, marked.text, marked.tokens) == (plain.raw, plain.text, plain.tokens)
+
+
+@pytest.mark.parametrize("question", [
+    "Wie viele Zivilisten sind aus Aleppo geflohen?", "¿Cuántos civiles huyeron de Alepo?",
+    "Hoeveel burgers zijn gevlucht uit Aleppo?", "Ile cywilów uciekło z Aleppo?",
+])
+def test_questions_in_other_latin_script_languages_read_as_foreign(parser: QueryParser, question: str) -> None:
+    assert parser.parse(question).english < 0.7
+
+
+@pytest.mark.parametrize("question", [
+    "wapo: how many ppl fled east alepo in the past 2 wks",  # chat words and misspellings
+    "When did Turkey join NATO?", "whos abdul ghani kassa", "What were the children in Hanano waiting for?", "Aleppo?",
+])
+def test_english_questions_read_as_english(parser: QueryParser, question: str) -> None:
+    assert parser.parse(question).english >= 0.8
