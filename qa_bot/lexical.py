@@ -223,8 +223,8 @@ def split_compound(word: str) -> str:
 class Speller:
     """Corrects a question's words towards the corpus vocabulary, then towards English.
 
-    A word the corpus uses is never touched; a real English word is corrected only
-    when the corpus has a word one edit away that is far more likely here ("alepo").
+    A word the corpus uses or English knows is never touched; anything else goes to
+    the nearest corpus word ("alepo" → "aleppo"), or stays as typed.
     """
 
     def __init__(self, vocabulary: Vocabulary) -> None:
@@ -236,15 +236,10 @@ class Speller:
         self._english = english_frequencies()
 
     def correct(self, word: str) -> str:
-        if word in self._vocabulary or not word.isalpha() or len(word) < 4:
+        # A real word is what was meant: one edit would turn "date" into "fate", "baby"
+        # into "Bab", "share" into "al-Shaer", "gone" into "one" and "Homs" into "homes".
+        if word in self._vocabulary or word in self._english or not word.isalpha() or len(word) < 4:
             return word
         distance = 1 if len(word) <= 5 else 2
         found = self._corpus.lookup(word, Verbosity.TOP, max_edit_distance=distance)
-        if word in self._english:
-            # A real word: only a near-identical corpus word that is frequent here wins.
-            if found and found[0].distance == 1 and self._english.get(found[0].term, 0) < self._english[word] * 0.05:
-                return found[0].term
-            return word
-        if found:
-            return found[0].term
-        return word
+        return found[0].term if found else word

@@ -25,6 +25,7 @@ CHAT = {
     "wen": "when", "wer": "were", "whr": "where", "hw": "how", "sum1": "someone", "ne1": "anyone",
     "2day": "today", "2nite": "tonight", "gr8": "great", "nbr": "number", "num": "number",
     "info": "information", "rep": "reporter", "reps": "reporters",
+    "whats": "what", "whos": "who", "wheres": "where", "hows": "how", "wks": "weeks", "mins": "minutes",
 }
 # Widespread nicknames of outlets; used only for outlets present in the corpus.
 NICKNAMES = {

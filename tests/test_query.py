@@ -53,6 +53,13 @@ def test_speller_leaves_real_words_and_short_words(vocabulary) -> None:
     assert speller.correct("alepo") == "aleppo"
 
 
+@pytest.mark.parametrize("word", ["date", "baby", "share", "price", "speed", "actions", "gone", "homs"])
+def test_real_words_are_not_turned_into_corpus_words_one_edit_away(vocabulary, word: str) -> None:
+    # "On what date…" had become "On what fate…", "Monther's baby" "Monther's Bab".
+    assert word not in vocabulary
+    assert Speller(vocabulary).correct(word) == word
+
+
 @pytest.mark.parametrize(("chat", "meant"), [("wat", "what"), ("b4", "before"), ("bldg", "building")])
 def test_chat_words_are_expanded(parser: QueryParser, chat: str, meant: str) -> None:
     query = parser.parse(f"al mashhad man walking by destroyed bldg dec 14 wat was announced the day b4 {chat}")
