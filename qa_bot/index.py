@@ -31,7 +31,9 @@ from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
 from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
 
-FORMAT_VERSION = 3  # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table
+# 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table;
+# 4: the words the corpus writes as names, in the vocabulary
+FORMAT_VERSION = 4
 VECTORS_SINCE = 2  # vectors of an index of this format or later are reused by a rebuild
 META = "manifest.json"
 DUPLICATE_COSINE = 0.7

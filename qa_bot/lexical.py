@@ -20,6 +20,10 @@ import Stemmer
 from symspellpy import SymSpell, Verbosity
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# A word preceded by a letter, digit or comma and a space: inside a sentence, where a
+# capital means a name ("in Hanano", "said Rami"), not the start of one.
+MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;] )([A-Za-z][a-z]+)\b")
+NAME_SHARE = 0.9  # a word counts as a name when at least this share of its uses inside sentences are capitalised
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 ENGLISH_WORDS_LIMIT = 60_000  # most frequent English words used as "known, don't correct"
 # With postings for more than this share of the passages, a question's keyword scores are
@@ -173,24 +177,36 @@ class KeywordIndex:
 
 
 class Vocabulary:
-    """Corpus word counts, used for spelling correction and for "is this term covered?"."""
+    """Corpus word counts, used for spelling correction and for "is this term covered?",
+    and the words the corpus writes as names: a question typed in lower case ("what
+    did putin say in aleppo") has no capitals left to tell its names by."""
 
-    def __init__(self, counts: Counter[str]) -> None:
+    def __init__(self, counts: Counter[str], names: frozenset[str] = frozenset()) -> None:
         self.counts = counts
+        self.names = names
 
     @classmethod
     def build(cls, texts: list[str]) -> Vocabulary:
         counts: Counter[str] = Counter()
+        capitalised: Counter[str] = Counter()
+        inside: Counter[str] = Counter()  # occurrences not at the start of a sentence
         for text in texts:
             counts.update(words(text))
-        return cls(counts)
+            for match in MID_SENTENCE_WORD.finditer(text):
+                word = match.group(1)
+                inside[word.lower()] += 1
+                capitalised[word.lower()] += word[0].isupper()
+        names = frozenset(w for w, n in inside.items() if capitalised[w] >= NAME_SHARE * n)
+        return cls(counts, names)
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(dict(self.counts.most_common()), ensure_ascii=False), encoding="utf-8")
+        data = {"counts": dict(self.counts.most_common()), "names": sorted(self.names)}
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
-        return cls(Counter(json.loads(path.read_text(encoding="utf-8"))))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(Counter(data["counts"]), frozenset(data["names"]))
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts

@@ -66,6 +66,7 @@ class Query:
     about_authors: bool = False  # asks who wrote or reported a piece
     about_dateline: bool = False  # asks where a piece was filed from
     english: float = 1.0  # share of its words that are English, chat English or corpus words
+    names: list[str] = field(default_factory=list)  # names and long numbers it asks about
 
 
 class QueryParser:
@@ -93,7 +94,19 @@ class QueryParser:
             about_authors=asks_for_authors(corrected, bool(outlets)),
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
             english=self._english_share(text),
+            names=self._names(question, content),
         )
+
+    def _names(self, question: str, content_words: list[str]) -> list[str]:
+        """What a passage must name to answer. Typed with capitals, the capitals tell;
+        typed in lower case, the corpus does (the words it writes as names) and so does
+        English (a word neither it nor English knows: "raqqa", "nba")."""
+        if re.search(r"[A-Z]", question[1:]):
+            return question_names(question)
+        bare = (re.sub(r"['’]s$", "", w) for w in content_words)
+        found = [w for w in bare if w.isalpha() and (
+            w in self.vocabulary.names or (w not in self.vocabulary and not is_english(w)))]
+        return found + LONG_NUMBER.findall(question)
 
     def _english_share(self, text: str) -> float:
         """How English the question reads: misspellings count when the speller mends
@@ -127,6 +140,26 @@ class QueryParser:
                 found.add(outlet)
                 text = re.sub(rf"(?:according to |per |in |by |from )?(?:the )?{pattern}(?:'s|’s)?", " ", text, flags=flags)
         return found, " ".join(text.split())
+
+
+NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")
+LONG_NUMBER = re.compile(r"\b\d{3,}\b")  # years and figures; "12" in "Dec. 12" is a date, matched apart
+
+
+def question_names(question: str) -> list[str]:
+    """Capitalised words, acronyms and long numbers. The first word is capitalised by
+    grammar, not because it is a name, unless it is an acronym ("NYT: how much …")."""
+    found = list(NAME.finditer(question))
+    if found and found[0].start() == 0 and found[0].group().istitle():
+        found = found[1:]
+    return [m.group() for m in found]
+
+
+def is_english(word: str) -> bool:
+    """An English word or a regular inflection of one ("datelined", "evacuees")."""
+    english = english_frequencies()
+    return word in english or any(
+        word.endswith(suffix) and word[: -len(suffix)] in english for suffix in ("s", "es", "d", "ed", "ing", "ly"))
 
 
 def asks_for_authors(text: str, names_outlet: bool) -> bool:

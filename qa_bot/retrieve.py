@@ -376,7 +376,7 @@ class Retriever:
         pieces = (first.passage, *first.also_in)
         # "in 2016" asks nothing a piece published in 2016 must spell out.
         in_pieces = set().union(*(self.document_stems(p.document) for p in pieces), {p.published[:4] for p in pieces if p.published})
-        names = [w for w in question_names(query.raw)
+        names = [w for w in query.names
                  if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces]
         at = int(np.searchsorted(candidates, first.passage.id))
         return Signals(
@@ -432,19 +432,6 @@ class Headlines:
             if len(shared) >= 2 and total > 0:
                 found[doc] = sum(self.idf[t] for t in shared) / total
         return found
-
-
-NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")
-
-
-def question_names(question: str) -> list[str]:
-    """Capitalised words, acronyms and long numbers: what a passage must name to answer.
-    The first word is capitalised by grammar, not because it is a name, unless it is an
-    acronym ("NYT: how much …")."""
-    found = list(NAME.finditer(question))
-    if found and found[0].start() == 0 and found[0].group().istitle():
-        found = found[1:]
-    return [m.group() for m in found]
 
 
 CALENDAR = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}

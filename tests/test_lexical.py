@@ -139,3 +139,19 @@ def test_the_speller_aims_at_the_most_frequent_words_only(monkeypatch: pytest.Mo
     assert speller.correct("kasab") == "kasab"  # the rare word is no target
     monkeypatch.setattr(lexical, "SPELLER_WORDS", 3)
     assert Speller(vocabulary).correct("kasab") == "kassab"
+
+
+def test_the_vocabulary_learns_which_words_the_corpus_writes_as_names(tmp_path) -> None:
+    from qa_bot.lexical import Vocabulary
+
+    texts = ["Syrian children wait in the Hanano district, said Rami Abdulrahman.",
+             "Children fled. The district was shelled, and Syrian troops advanced.",
+             "In Hanano, people waited."]
+    vocabulary = Vocabulary.build(texts)
+    # "Syrian" starts a sentence once but is capitalised inside one too; "children" and
+    # "district" are capitalised only where a sentence starts.
+    assert {"hanano", "rami", "abdulrahman", "syrian"} <= vocabulary.names
+    assert not {"children", "district", "in", "people", "the"} & vocabulary.names
+    vocabulary.save(tmp_path / "vocabulary.json")
+    loaded = Vocabulary.load(tmp_path / "vocabulary.json")
+    assert loaded.names == vocabulary.names and loaded.counts == vocabulary.counts

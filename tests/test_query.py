@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_bot.lexical import Speller, Vocabulary, words
-from qa_bot.query import QueryParser, outlet_aliases, without_markup
+from qa_bot.query import QueryParser, outlet_aliases, question_names, without_markup
 
 NYT, WAPO, NBC, GLOBE, MEE = (
     "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
@@ -198,3 +198,23 @@ def test_questions_in_other_latin_script_languages_read_as_foreign(parser: Query
 ])
 def test_english_questions_read_as_english(parser: QueryParser, question: str) -> None:
     assert parser.parse(question).english >= 0.8
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("Who is Putin's envoy in Homs?", ["Putin", "Homs"]),
+    ("Aleppo fell when?", []),  # capitalised because it starts the sentence: not evidence of a name
+    ("NYT: how much of Aleppo was taken?", ["NYT", "Aleppo"]),  # an acronym first is still one
+    ("2020 population of Aleppo", ["2020", "Aleppo"]),
+])
+def test_names_a_question_asks_about(question: str, names: list[str]) -> None:
+    assert question_names(question) == names
+
+
+def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
+    # The corpus writes "Hanano" and "Kassa" capitalised; "raqqa" is neither a corpus
+    # word nor English; "datelined" is an English word inflected.
+    query = parser.parse("what did kassa say abt hanano and raqqa in 2017, was it datelined in beirut")
+    assert {"kassa", "hanano", "raqqa", "2017", "beirut"} <= set(query.names)
+    assert not {"say", "datelined", "was"} & set(query.names)
+    # With capitals the capitals decide, as before.
+    assert parser.parse("What did Kassa say about the people of Hanano?").names == ["Kassa", "Hanano"]

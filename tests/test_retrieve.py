@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from qa_bot.models import Hit, Passage
-from qa_bot.retrieve import Filters, diversify, question_names
+from qa_bot.retrieve import Filters, diversify
 
 BIKE = "What was the Syrian boy's bike adorned with in Hanano?"
 BUSTAN = "Where did Syrian residents fleeing violence in the restive Bustan al-Qasr neighborhood arrive?"
@@ -427,13 +427,3 @@ def test_a_bare_caption_does_not_crowd_out_passages_that_say_something(real_answ
     ranked = real_answerer.rank_many(["Who is the deputy governor of Aleppo?"], 5)[0]
     table = real_answerer.retriever.table
     assert all(table.words[h.passage.id] > 4 for h in ranked.hits[:3])
-
-
-@pytest.mark.parametrize(("question", "names"), [
-    ("Who is Putin's envoy in Homs?", ["Putin", "Homs"]),
-    ("Aleppo fell when?", []),  # capitalised because it starts the sentence: not evidence of a name
-    ("NYT: how much of Aleppo was taken?", ["NYT", "Aleppo"]),  # an acronym first is still one
-    ("2020 population of Aleppo", ["2020", "Aleppo"]),
-])
-def test_names_a_question_asks_about(question: str, names: list[str]) -> None:
-    assert question_names(question) == names
