@@ -7,8 +7,10 @@ happened before"), the outlets it names ("per the NYT"), and the days it asks ab
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qa_bot.dates import month_days
 from qa_bot.lexical import Speller, Vocabulary, english_frequencies, tokenize, words
@@ -27,6 +29,8 @@ CHAT = {
     "info": "information", "rep": "reporter", "reps": "reporters",
     "whats": "what", "whos": "who", "wheres": "where", "hows": "how", "wks": "weeks", "mins": "minutes",
 }
+COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
+
 # Widespread nicknames of outlets; used only for outlets present in the corpus.
 NICKNAMES = {
     "nyt": "The New York Times", "nytimes": "The New York Times", "ny times": "The New York Times",
@@ -156,10 +160,16 @@ def question_names(question: str) -> list[str]:
 
 
 def is_english(word: str) -> bool:
-    """An English word or a regular inflection of one ("datelined", "evacuees")."""
-    english = english_frequencies()
+    """A common English word or a regular inflection of one ("datelined", "evacuees").
+    The rarest third of the word list is mostly names ("homs", "souk", "astana")."""
+    english = common_english()
     return word in english or any(
         word.endswith(suffix) and word[: -len(suffix)] in english for suffix in ("s", "es", "d", "ed", "ing", "ly"))
+
+
+@lru_cache(maxsize=1)
+def common_english() -> frozenset[str]:
+    return frozenset(itertools.islice(english_frequencies(), COMMON_ENGLISH_WORDS))
 
 
 def asks_for_authors(text: str, names_outlet: bool) -> bool:

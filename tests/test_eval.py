@@ -238,10 +238,10 @@ def test_independent_questions_hold(real_answerer) -> None:
 def test_questions_typed_in_lower_case_are_still_declined_when_uncovered(real_answerer) -> None:
     """Chat users skip capitals, which told the abstention model a question's names:
     lower-cased, held-out abstention had fallen from 0.771 to 0.457. With the names read
-    off the corpus instead it is 0.543, at 0.013 false abstention (README)."""
+    off the corpus instead it is 0.600, at 0.013 false abstention (README)."""
     items = [dict(item, question=item["question"].lower()) for item in load_items(HELDOUT)]
     f = _figures(evaluate(real_answerer, items))
-    assert f["abstention"] >= 0.5 and f["false"] <= 0.03 and f["r5"] >= 0.9, f
+    assert f["abstention"] >= 0.55 and f["false"] <= 0.03 and f["r5"] >= 0.9, f
 
 
 @pytest.mark.slow
