@@ -87,3 +87,5 @@ class Answer:
     # Set when there are no hits: why (bad question, not covered), for the user.
     notice: str | None = None
     coverage: Coverage | None = None
+    # Answered, but only just: the passages may touch the question without answering it.
+    tentative: bool = False

@@ -122,6 +122,8 @@ def answer_html(answer: Answer, start: int = 0, count: int | None = None) -> lis
         return pack_messages([html.escape(notice_text(answer), quote=False)])
     chosen = answer.hits[start : None if count is None else start + count]
     blocks = [hit_html(hit, start + i + 1) for i, hit in enumerate(chosen)]
+    if answer.tentative and start == 0:
+        blocks.insert(0, f"<i>{html.escape(TENTATIVE, quote=False)}</i>")
     return pack_messages(blocks)
 
 
@@ -152,7 +154,10 @@ def answer_text(answer: Answer, start: int = 0, count: int | None = None, style:
     if not answer.hits:
         return notice_text(answer)
     chosen = answer.hits[start : None if count is None else start + count]
-    return "\n\n".join(hit_text(hit, start + i + 1, style) for i, hit in enumerate(chosen))
+    blocks = [hit_text(hit, start + i + 1, style) for i, hit in enumerate(chosen)]
+    if answer.tentative and start == 0:
+        blocks.insert(0, TENTATIVE)
+    return "\n\n".join(blocks)
 
 
 # --- shared texts ------------------------------------------------------------------
@@ -173,6 +178,8 @@ def notice_text(answer: Answer) -> str:
     notice = answer.notice or "The coverage I have does not answer that question."
     return f"{notice}\n\n{coverage_text(answer.coverage)}\n{HOW_TO_ASK}"
 
+
+TENTATIVE = "The closest the coverage comes — these passages may not answer your question exactly:"
 
 HOW_TO_ASK = (
     "Ask a specific question about what the articles report — people, places, dates, "
@@ -208,6 +215,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     data: dict[str, Any] = {
         "question": answer.question,
         "abstained": answer.abstained,
+        "tentative": answer.tentative,
         "results": [hit_json(hit) for hit in answer.hits],
     }
     if answer.notice:

@@ -221,6 +221,19 @@ def test_a_best_match_below_the_floor_abstains_whatever_the_model_says() -> None
     assert Abstainer(threshold=0.0).abstains(just_above) is False
 
 
+def test_an_answer_only_just_above_the_threshold_is_marked_tentative(answerer: Answerer) -> None:
+    strong = Signals(dense_top=0.8, dense_hit=0.8, dense_lead=0.4, fused_top=1.2, fused_lead=0.4, agreement=1.0)
+    borderline = Signals(dense_top=0.4, dense_hit=0.35, dense_lead=0.2, fused_top=0.45, fused_lead=0.1)
+    abstainer = Abstainer()
+    assert abstainer.threshold <= abstainer.probability(borderline) < abstainer.sure_from <= abstainer.probability(strong)
+    assert abstainer.tentative(borderline) and not abstainer.tentative(strong)
+    # The flag reaches the answer: never for a decline, always when every answer is borderline.
+    unsure = Answerer(answerer.index, answerer.embedder, abstainer=Abstainer(threshold=0.0, min_fused=-9, sure_from=1.0))
+    assert unsure.ask(BROAD).tentative and not unsure.ask("").tentative
+    sure = Answerer(answerer.index, answerer.embedder, abstainer=Abstainer(threshold=0.0, min_fused=-9, sure_from=0.0))
+    assert not sure.ask(BROAD).tentative
+
+
 def test_abstainer_weights_point_the_way_their_signals_mean() -> None:
     """A stronger match never argues for abstaining; a missing name or a very weak
     semantic match always does (the fit fixed these signs)."""

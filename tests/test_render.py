@@ -216,3 +216,16 @@ def test_json_of_an_abstention() -> None:
     data = render.answer_json(Answer("France?", abstained=True, hits=[], notice="Not covered.", coverage=COVERAGE))
     assert data["abstained"] is True and data["results"] == [] and data["notice"] == "Not covered."
     json.dumps(data)
+
+
+def test_a_tentative_answer_says_so_once_before_its_first_page() -> None:
+    hits = [Hit(passage(f"Passage number {n}.", n), 1.0) for n in range(6)]
+    sure, tentative = answer_of(hits), answer_of(hits)
+    tentative.tentative = True
+    first, later = render.answer_html(tentative, 0, 3), render.answer_html(tentative, 3, 3)
+    assert first[0].startswith(f"<i>{html.escape(render.TENTATIVE, quote=False)}</i>")
+    assert all(not markup_problems(m) for m in first)
+    assert render.TENTATIVE not in "\n".join(later) and render.TENTATIVE not in "\n".join(render.answer_html(sure))
+    assert render.answer_text(tentative, 0, 3).startswith(render.TENTATIVE)
+    assert render.TENTATIVE not in render.answer_text(tentative, 3, 3) + render.answer_text(sure)
+    assert render.answer_json(tentative)["tentative"] is True and render.answer_json(sure)["tentative"] is False

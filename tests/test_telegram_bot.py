@@ -11,6 +11,7 @@ Unit tests of the pure helpers come first. Each test uses chat ids of its own.
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import logging
 import os
@@ -29,6 +30,7 @@ from typing import Any
 import pytest
 from telegram import Bot, Chat, Message, User
 
+from qa_bot import render
 from qa_bot import telegram_bot as tb
 from qa_bot.models import Answer, Coverage, Document, Hit, Passage
 from qa_bot.settings import Settings, SettingsError
@@ -99,7 +101,8 @@ def _fake_passage(i: int, text: str) -> Passage:
 
 
 class FakeAnswerer:
-    """Same methods as qa_bot.answer.Answerer; 'world cup' abstains, 'boom' raises, 'slow' takes 2 s."""
+    """Same methods as qa_bot.answer.Answerer; 'world cup' abstains, 'boom' raises, 'slow' takes 2 s,
+    'perhaps' gets a tentative answer."""
 
     def __init__(self) -> None:
         self.questions: list[str] = []
@@ -120,7 +123,7 @@ class FakeAnswerer:
             for i, text in enumerate(FAKE_TEXTS)
         ]
         hits[1].also_in = [_fake_passage(2, FAKE_TEXTS[2])]
-        return Answer(question, False, hits[: k or 5], coverage=FAKE_COVERAGE)
+        return Answer(question, False, hits[: k or 5], coverage=FAKE_COVERAGE, tentative="perhaps" in low)
 
     def coverage(self) -> Coverage:
         return FAKE_COVERAGE
@@ -588,6 +591,18 @@ def test_question_gets_sourced_html_and_more_pages(bot: Harness) -> None:
     bot.api.inject_update(update)
     assert bot.api.wait_for("answerCallbackQuery", by_id(update)).params["text"] == tb.ALREADY_SHOWN
     assert len(bot.sent(chat)) == sent_before
+
+
+def test_a_tentative_answer_opens_with_its_caveat(bot: Harness) -> None:
+    # The real bot answers an only-just-covered question; the fake one any with "perhaps".
+    question = "Who is Russia's defence minister?" if bot.kind == "real" else "perhaps what happened to the civilians?"
+    chat = new_user()
+    bot.say(chat, chat, question)
+    first = assert_telegram_message(wait_results(bot, chat, 1)[0])
+    assert first.startswith(f"<i>{html.escape(render.TENTATIVE, quote=False)}</i>")
+    other = new_user()
+    bot.say(other, other, BROAD_QUESTION)
+    assert render.TENTATIVE not in assert_telegram_message(wait_results(bot, other, 1)[0])
 
 
 def test_stale_more_button_after_restart_says_ask_again(bot: Harness) -> None:
