@@ -8,6 +8,7 @@ whose markup does not parse, and a quote must never be able to inject markup.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -120,11 +121,17 @@ def answer_html(answer: Answer, start: int = 0, count: int | None = None) -> lis
     """The Telegram messages for results start..start+count (or the notice when there are none)."""
     if not answer.hits:
         return pack_messages([html.escape(notice_text(answer), quote=False)])
+    caveat = f"<i>{html.escape(TENTATIVE, quote=False)}</i>"
+    return pack_messages(page_blocks(answer, start, count, hit_html, caveat))
+
+
+def page_blocks(answer: Answer, start: int, count: int | None, block: Callable[[Hit, int], str],
+                caveat: str) -> list[str]:
+    """One block per result of the page, numbered from `start` + 1; a tentative answer's
+    caveat opens its first page only."""
     chosen = answer.hits[start : None if count is None else start + count]
-    blocks = [hit_html(hit, start + i + 1) for i, hit in enumerate(chosen)]
-    if answer.tentative and start == 0:
-        blocks.insert(0, f"<i>{html.escape(TENTATIVE, quote=False)}</i>")
-    return pack_messages(blocks)
+    blocks = [block(hit, start + i + 1) for i, hit in enumerate(chosen)]
+    return [caveat, *blocks] if answer.tentative and start == 0 else blocks
 
 
 # --- terminal text -----------------------------------------------------------------
@@ -153,11 +160,7 @@ def hit_text(hit: Hit, number: int, style: Style = "plain") -> str:
 def answer_text(answer: Answer, start: int = 0, count: int | None = None, style: Style = "plain") -> str:
     if not answer.hits:
         return notice_text(answer)
-    chosen = answer.hits[start : None if count is None else start + count]
-    blocks = [hit_text(hit, start + i + 1, style) for i, hit in enumerate(chosen)]
-    if answer.tentative and start == 0:
-        blocks.insert(0, TENTATIVE)
-    return "\n\n".join(blocks)
+    return "\n\n".join(page_blocks(answer, start, count, lambda hit, n: hit_text(hit, n, style), TENTATIVE))
 
 
 # --- shared texts ------------------------------------------------------------------
