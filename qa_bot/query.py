@@ -30,6 +30,7 @@ CHAT = {
     "whats": "what", "whos": "who", "wheres": "where", "hows": "how", "wks": "weeks", "mins": "minutes",
 }
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
+SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased
 
 # Widespread nicknames of outlets; used only for outlets present in the corpus.
 NICKNAMES = {
@@ -103,9 +104,11 @@ class QueryParser:
 
     def _names(self, question: str, content_words: list[str]) -> list[str]:
         """What a passage must name to answer. Typed with capitals, the capitals tell;
-        typed in lower case, the corpus does (the words it writes as names) and so does
-        English (a word neither it nor English knows: "raqqa", "nba")."""
-        if re.search(r"[A-Z]", question[1:]):
+        typed in lower case (or all in capitals), the corpus does (the words it writes as
+        names) and so does English (a word neither it nor English knows: "raqqa", "nba")."""
+        letters = [ch for ch in question if ch.isalpha()]
+        shouted = sum(ch.isupper() for ch in letters) > SHOUTED * len(letters)
+        if re.search(r"[A-Z]", question[1:]) and not shouted:
             return question_names(question)
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
         found = [w for w in bare if w.isalpha() and (

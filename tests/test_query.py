@@ -218,5 +218,7 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     assert not {"say", "datelined", "was"} & set(query.names)
     # "homs" is in the English word list, but among its rarest words: a name here.
     assert parser.parse("who is the mayor of homs").names == ["homs"]
+    # All in capitals, every word would look like an acronym: read as lower case.
+    assert parser.parse("WHO WROTE THE NYT ARTICLE ABOUT HANANO").names == ["hanano"]
     # With capitals the capitals decide, as before.
     assert parser.parse("What did Kassa say about the people of Hanano?").names == ["Kassa", "Hanano"]
