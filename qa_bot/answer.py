@@ -65,11 +65,30 @@ class Abstainer:
         return self.probability(signals) < self.sure_from
 
 
+# A whole message that is only a greeting or thanks is conversation, not a question: searching
+# "thanks!" would quote whichever passage says "thanks to".
+SMALL_TALK = [
+    (re.compile(r"(?:hi+|hello|hey+|hiya|howdy|greetings|yo|good (?:morning|afternoon|evening|day))(?: there| bot)?"),
+     "Hello! I answer questions about the news coverage I hold, quoting the articles."),
+    (re.compile(r"(?:many )?(?:thanks|thank you|thx|ty|cheers)(?: a lot| so much| very much)?(?: bot)?"),
+     "You're welcome."),
+    (re.compile(r"(?:ok|okay|cool|nice|great|got it)"), "Glad to help."),
+    (re.compile(r"(?:bye|goodbye|see you|good night)"), "Goodbye!"),
+]
+
+
+def small_talk(text: str) -> str | None:
+    bare = re.sub(r"^\W+|\W+$", "", text.casefold())
+    return next((reply for pattern, reply in SMALL_TALK if pattern.fullmatch(bare)), None)
+
+
 def question_problem(question: str) -> str | None:
     """A clear reply for questions that cannot be searched; None for a real question."""
     text = " ".join(question.split())
     if not text:
         return "Please type a question — for example: “What were the children in Hanano waiting for?”"
+    if chat := small_talk(text):
+        return chat
     if len(text) > MAX_QUESTION_CHARS:
         return f"That message is {len(text):,} characters long. Please ask one question in under {MAX_QUESTION_CHARS} characters."
     letters = [ch for ch in text if ch.isalpha()]

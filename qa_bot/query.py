@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -192,11 +193,17 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 EMPHASIS = re.compile(r"(?<![\w*_~`])[*_~`]+(?=\w)|(?<=\w)[*_~`]+(?![\w*_~`])")
 
 
+URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
 def without_markup(question: str) -> str:
     """The question as words: markup would hide them from every pattern here ("<b>who</b>
-    wrote" is not "who wrote") and a name at the start from the names check."""
+    wrote" is not "who wrote") and a name at the start from the names check. Invisible
+    format characters (a soft hyphen in "Alep\xadpo", zero-width spaces) go too, and
+    pasted links, whose words are no question."""
     text = html.unescape(TAG.sub(" ", question))
-    return EMPHASIS.sub("", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return EMPHASIS.sub("", URL.sub(" ", text))
 
 
 def without_article(name: str) -> str:

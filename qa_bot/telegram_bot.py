@@ -146,14 +146,15 @@ class AnswererLike(Protocol):
 
 # --- pure helpers (unit-tested) ------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")  # inside a word: "Alep\u00adpo" is "Aleppo"
 
 
 def clean_question(text: str | None) -> str:
     """Control and zero-width characters out, whitespace collapsed; '' when nothing is left."""
     if not text:
         return ""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    return " ".join(_CONTROL.sub(" ", _INVISIBLE.sub("", text)).split())
 
 
 def _mention_pattern(username: str) -> re.Pattern[str]:

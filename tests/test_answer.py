@@ -58,6 +58,20 @@ def test_question_problem_accepts_real_questions(question: str) -> None:
     assert question_problem(question) is None
 
 
+@pytest.mark.parametrize(("message", "reply"), [
+    ("hi", "Hello!"), ("Hello there! 👋", "Hello!"), ("good morning", "Hello!"),
+    ("Thanks!", "welcome"), ("thank you so much 🙏", "welcome"), ("ok", "Glad"), ("bye", "Goodbye"),
+])
+def test_greetings_and_thanks_get_a_reply_not_a_search(answerer: Answerer, message: str, reply: str) -> None:
+    answer = answerer.ask(message)
+    assert answer.abstained and answer.hits == [] and reply in (answer.notice or "")
+
+
+@pytest.mark.parametrize("question", ["hi, what happened in Hanano?", "thanks to whom did the rebels leave?", "Hiroshima?"])
+def test_a_question_that_starts_like_small_talk_is_still_a_question(question: str) -> None:
+    assert question_problem(question) is None
+
+
 def test_overlong_question_is_refused_with_its_length() -> None:
     problem = question_problem("x" * (MAX_QUESTION_CHARS + 1))
     assert problem and f"{MAX_QUESTION_CHARS + 1:,}" in problem

@@ -167,6 +167,8 @@ def test_questions_about_where_a_piece_was_filed(parser: QueryParser, question: 
     ("<b>who</b> wrote the *Post* story?", "who wrote the Post story?"),
     ("what did `NBC` show in __Hanano__?", "what did NBC show in Hanano?"),
     ("Tom &amp; Jerry in <i>Aleppo</i>", "Tom & Jerry in Aleppo"),
+    ("what happened in Alep\u00adpo and Ha\u200bnano", "what happened in Aleppo and Hanano"),  # invisible characters
+    ("what does https://www.nytimes.com/2016/12/13/aleppo.html say about Hanano", "what does say about Hanano"),
 ])
 def test_markup_is_read_as_the_words_it_wraps(typed: str, meant: str) -> None:
     assert " ".join(without_markup(typed).split()) == meant

@@ -165,6 +165,7 @@ def test_addressed_question_private_groups_mentions_and_replies() -> None:
 def test_clean_question_removes_control_and_zero_width_characters() -> None:
     assert tb.clean_question("\x00Who\u200b\x1b[31m  fled?\n\t") == "Who [31m fled?"
     assert tb.clean_question(" \u2028\x07 ") == ""
+    assert tb.clean_question("Alep\u00adpo and Ha\u200bnano") == "Aleppo and Hanano"  # invisible, inside words
     assert tb.clean_question("ماذا حدث في حلب؟ 🔥") == "ماذا حدث في حلب؟ 🔥"
 
 
