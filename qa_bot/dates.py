@@ -42,10 +42,34 @@ def find_dates(text: str, reference: dt.date | None = None, weekdays: bool = Tru
     return found
 
 
+# Forms people type in a question more than news prints them: "12/12", "13.12.2016" (either
+# order of day and month; both readings when both are possible), and a second day after a
+# first ("Dec. 12-13", "December 12 and 13").
+NUMERIC = re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)(?:/(?P<b>[0-3]?\d)(?:/(?P<y>(?:19|20)?\d\d))?"
+                     r"|\.(?P<b2>[0-3]?\d)\.(?P<y2>(?:19|20)\d\d))(?![\d/.])")
+SECOND_DAY = re.compile(rf"\b{_MONTH}\s*{_DAY}\s*(?:-|–|to|and|or|&)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\b",
+                        re.IGNORECASE)
+
+
 def month_days(text: str) -> set[tuple[int, int]]:
     """(month, day) pairs named in a question: questions rarely give the year."""
     pairs = {(d.month, d.day) for d in find_dates(text, dt.date(2000, 12, 31), weekdays=False)}
+    for match in NUMERIC.finditer(text):
+        a, b = int(match["a"]), int(match["b"] or match["b2"])
+        pairs |= {(m, d) for m, d in ((a, b), (b, a)) if _valid(m, d)}
+    for match in SECOND_DAY.finditer(text):
+        month, first, last = MONTHS[match["month"].lower()], int(match["day"]), int(match["day2"])
+        days = range(first, last + 1) if 0 < last - first <= 7 else (last,)
+        pairs |= {(month, d) for d in days if _valid(month, d)}
     return pairs
+
+
+def _valid(month: int, day: int) -> bool:
+    try:
+        dt.date(2000, month, day)  # a leap year: Feb. 29 is a day a question may name
+    except ValueError:
+        return False
+    return True
 
 
 def _year_for(month: int, reference: dt.date | None) -> int | None:

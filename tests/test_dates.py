@@ -73,3 +73,19 @@ def test_december_in_a_january_article_is_last_year() -> None:
 ])
 def test_month_days_of_questions(question: str, expected: set[tuple[int, int]]) -> None:
     assert month_days(question) == expected
+
+
+@pytest.mark.parametrize(("question", "pairs"), [
+    ("what happened on 12/12", {(12, 12)}),
+    ("what happened on 13/12/2016", {(12, 13)}),  # only one reading is a date
+    ("what happened on 12/13/16", {(12, 13)}),
+    ("what happened on 13.12.2016", {(12, 13)}),
+    ("what happened on 5/12", {(5, 12), (12, 5)}),  # either order: both readings
+    ("what happened on Dec 13-14", {(12, 13), (12, 14)}),
+    ("what happened on December 12 and 13", {(12, 12), (12, 13)}),
+    ("what happened on Dec. 12 to 14", {(12, 12), (12, 13), (12, 14)}),
+    ("how many of the 1.5 million people fled", set()),  # a decimal is not a date
+    ("what happened in 2016/2017", set()),
+])
+def test_numeric_dates_and_second_days_in_questions(question: str, pairs: set[tuple[int, int]]) -> None:
+    assert month_days(question) == pairs
