@@ -73,6 +73,7 @@ class Query:
     about_dateline: bool = False  # asks where a piece was filed from
     english: float = 1.0  # share of its words that are English, chat English or corpus words
     names: list[str] = field(default_factory=list)  # names and long numbers it asks about
+    wants: str | None = None  # "number" or "time" when that is the kind of answer asked for
 
 
 class QueryParser:
@@ -101,6 +102,7 @@ class QueryParser:
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
             english=self._english_share(text),
             names=self._names(question, content),
+            wants=answer_kind(corrected),
         )
 
     def _names(self, question: str, content_words: list[str]) -> list[str]:
@@ -174,6 +176,18 @@ def is_english(word: str) -> bool:
 @lru_cache(maxsize=1)
 def common_english() -> frozenset[str]:
     return frozenset(itertools.islice(english_frequencies(), COMMON_ENGLISH_WORDS))
+
+
+WANTS_NUMBER = re.compile(r"\b(?:how\s+(?:many|much|far|long|old)|what\s+(?:number|percentage|proportion|share)"
+                          r"|what\s+(?:was|is)\s+the\s+(?:number|toll|death\s+toll|count))\b", re.IGNORECASE)
+WANTS_TIME = re.compile(r"\b(?:when|what\s+(?:date|day|time|month)|which\s+(?:date|day|month))\b", re.IGNORECASE)
+
+
+def answer_kind(question: str) -> str | None:
+    """A figure or a time: what the answering sentence then has to state."""
+    if WANTS_NUMBER.search(question):
+        return "number"
+    return "time" if WANTS_TIME.search(question) else None
 
 
 def asks_for_authors(text: str, names_outlet: bool) -> bool:

@@ -353,7 +353,8 @@ class Retriever:
         semantic = vectors @ qvec if len(vectors) == len(spans) else np.zeros(len(spans))
         wanted = set(query.tokens)
         overlap = np.array([len(wanted & tokens) / max(1, len(wanted)) for tokens in self._sentence_tokens(passage)])
-        best = int(np.argmax(semantic + 0.5 * overlap))
+        kind = np.array([states(passage.text[a:b], query.wants) for a, b in spans], dtype=float)
+        best = int(np.argmax(semantic + 0.5 * overlap + HIGHLIGHT_KIND * kind))
         start, end = spans[best]
         trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", passage.text[start:end])
         return (start, start + len(trimmed)) if trimmed else (start, end)
@@ -388,6 +389,20 @@ class Retriever:
             fused_lead=float(evidence[order[0]] - evidence[order[min(4, len(order) - 1)]]),
             agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
         )
+
+
+HIGHLIGHT_KIND = 0.1  # for a sentence that states the kind of answer asked for ("how many": a figure)
+FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+                    r"|thousands?|millions?|half|quarters?|thirds?|percent)\b", re.IGNORECASE)
+TIME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?\s*\d|\b(?:monday|tuesday"
+                  r"|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|overnight|dawn|nightfall"
+                  r"|morning|evening|weeks?|months?|years?|days?|hours?|(?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def states(sentence: str, wants: str | None) -> bool:
+    """Whether a sentence states a figure or a time, when that is what the question asks."""
+    pattern = {"number": FIGURE, "time": TIME}.get(wants or "")
+    return bool(pattern and pattern.search(sentence))
 
 
 URL_NOISE = {"www", "com", "net", "org", "html", "htm", "php", "aspx", "index", "story", "amp"}

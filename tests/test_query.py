@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_bot.lexical import Speller, Vocabulary, words
-from qa_bot.query import QueryParser, outlet_aliases, question_names, without_markup
+from qa_bot.query import QueryParser, answer_kind, outlet_aliases, question_names, without_markup
 
 NYT, WAPO, NBC, GLOBE, MEE = (
     "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
@@ -224,3 +224,12 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     assert parser.parse("WHO WROTE THE NYT ARTICLE ABOUT HANANO").names == ["hanano"]
     # With capitals the capitals decide, as before.
     assert parser.parse("What did Kassa say about the people of Hanano?").names == ["Kassa", "Hanano"]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many civilians fled?", "number"), ("how much of east aleppo did the army hold", "number"),
+    ("What was the death toll in Aleppo?", "number"), ("When did the offensive begin?", "time"),
+    ("On what date did rebels leave?", "time"), ("Who is Kassa?", None), ("What were the children waiting for?", None),
+])
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None) -> None:
+    assert answer_kind(question) == kind

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from qa_bot.models import Hit, Passage
-from qa_bot.retrieve import Filters, diversify
+from qa_bot.retrieve import Filters, diversify, states
 
 BIKE = "What was the Syrian boy's bike adorned with in Hanano?"
 BUSTAN = "Where did Syrian residents fleeing violence in the restive Bustan al-Qasr neighborhood arrive?"
@@ -427,3 +427,24 @@ def test_a_bare_caption_does_not_crowd_out_passages_that_say_something(real_answ
     ranked = real_answerer.rank_many(["Who is the deputy governor of Aleppo?"], 5)[0]
     table = real_answerer.retriever.table
     assert all(table.words[h.passage.id] > 4 for h in ranked.hits[:3])
+
+
+@pytest.mark.parametrize(("sentence", "wants", "expected"), [
+    ("The resolution received 122 votes in favor.", "number", True),
+    ("More than three quarters of the area fell.", "number", True),
+    ("Russia suffered a sharp diplomatic blow.", "number", False),
+    ("Forces stormed the district on Nov. 26.", "time", True),
+    ("The offensive began on Monday.", "time", True),
+    ("Russia suffered a sharp diplomatic blow.", "time", False),
+    ("The resolution received 122 votes in favor.", None, False),
+])
+def test_a_sentence_states_the_kind_of_answer_asked_for(sentence: str, wants: str | None, expected: bool) -> None:
+    assert states(sentence, wants) is expected
+
+
+def test_the_highlight_of_a_how_many_question_is_the_sentence_with_the_figure(real_answerer) -> None:
+    # The passage's other sentences share its words ("votes", "Syria"); only one says how many.
+    hits = real_answerer.rank_many(["How many countries voted for the UN General Assembly resolution on Syria?"], 5)[0].hits
+    hit = next(h for h in hits if "122 votes" in h.passage.text)
+    start, end = hit.highlight
+    assert "122 votes" in hit.passage.text[start:end]
