@@ -109,9 +109,7 @@ class QueryParser:
         """What a passage must name to answer. Typed with capitals, the capitals tell;
         typed in lower case (or all in capitals), the corpus does (the words it writes as
         names) and so does English (a word neither it nor English knows: "raqqa", "nba")."""
-        letters = [ch for ch in question if ch.isalpha()]
-        shouted = sum(ch.isupper() for ch in letters) > SHOUTED * len(letters)
-        if re.search(r"[A-Z]", question[1:]) and not shouted:
+        if re.search(r"[A-Z]", question[1:]) and not shouted(question):
             return question_names(question)
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
         found = [w for w in bare if w.isalpha() and (
@@ -142,10 +140,12 @@ class QueryParser:
     def _outlets(self, text: str) -> tuple[set[str], str]:
         """Outlets the question names, and the question without those names."""
         found: set[str] = set()
+        any_case = shouted(text)
         for alias, outlet in self.aliases:
             pattern = rf"(?<![\w]){re.escape(alias)}(?![\w])"
-            # Full names and nicknames match in any case; a bare "Times" only capitalised.
-            flags = 0 if alias[0].isupper() else re.IGNORECASE
+            # Full names and nicknames match in any case; a bare "Times" only capitalised
+            # (or in a question typed all in capitals: "WHAT DID THE POST REPORT").
+            flags = 0 if alias[0].isupper() and not any_case else re.IGNORECASE
             if re.search(pattern, text, flags):
                 found.add(outlet)
                 text = re.sub(rf"(?:according to |per |in |by |from )?(?:the )?{pattern}(?:'s|’s)?", " ", text, flags=flags)
@@ -154,6 +154,12 @@ class QueryParser:
 
 NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")
 LONG_NUMBER = re.compile(r"\b\d{3,}\b")  # years and figures; "12" in "Dec. 12" is a date, matched apart
+
+
+def shouted(text: str) -> bool:
+    """Typed all in capitals: capitals then say nothing about names."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) > SHOUTED * len(letters)
 
 
 def question_names(question: str) -> list[str]:

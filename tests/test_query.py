@@ -79,6 +79,7 @@ def test_chat_question_end_to_end(parser: QueryParser) -> None:
     ("What does the NYT say about rebel groups?", NYT),
     ("Per the Times, what did residents say?", NYT),
     ("per the Times what did residents say", NYT),
+    ("WHAT DID THE POST REPORT ABOUT CIVILIANS", WAPO),  # all in capitals: the bare name counts
     ("What did The New York Times report on Friday?", NYT),
     ("who r the wapo reporters that contributed from beirut", WAPO),
     ("What did NBC show in Hanano?", NBC),
