@@ -179,7 +179,7 @@ class KeywordIndex:
 class Vocabulary:
     """Corpus word counts, used for spelling correction and for "is this term covered?",
     and the words the corpus writes as names: a question typed in lower case ("what
-    did putin say in aleppo") has no capitals left to tell its names by."""
+    did kassa say in hanano") has no capitals left to tell its names by."""
 
     def __init__(self, counts: Counter[str], names: frozenset[str] = frozenset()) -> None:
         self.counts = counts

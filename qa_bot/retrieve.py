@@ -23,7 +23,7 @@ from qa_bot.index import IndexData
 from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable, runs
-from qa_bot.dates import MONTHS
+from qa_bot.dates import MONTHS, WEEKDAYS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, without_article
 
 CANDIDATES = 100
@@ -394,8 +394,8 @@ class Retriever:
 HIGHLIGHT_KIND = 0.1  # for a sentence that states the kind of answer asked for ("how many": a figure)
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
                     r"|thousands?|millions?|half|quarters?|thirds?|percent)\b", re.IGNORECASE)
-TIME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?\s*\d|\b(?:monday|tuesday"
-                  r"|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|overnight|dawn|nightfall"
+TIME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?\s*\d|\b(?:"
+                  + "|".join(WEEKDAYS) + r"|yesterday|today|tonight|overnight|dawn|nightfall"
                   r"|morning|evening|weeks?|months?|years?|days?|hours?|(?:19|20)\d\d)\b", re.IGNORECASE)
 
 
@@ -449,7 +449,7 @@ class Headlines:
         return found
 
 
-CALENDAR = {*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+CALENDAR = {*MONTHS, *WEEKDAYS}
 
 
 DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
