@@ -155,7 +155,7 @@ class Answerer:
         if not ranked.hits or self.abstainer.abstains(ranked.signals):
             # Only the wording depends on the language: a question in Latin-script German
             # that the coverage does answer ("Wer ist Abdul-Ghani Kassa?") is still answered.
-            foreign = ranked.query.english < FOREIGN_BELOW
+            foreign = self.retriever.parser.english_share(question) < FOREIGN_BELOW
             notice = ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
             return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
         return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage(),

@@ -71,7 +71,6 @@ class Query:
     month_days: set[tuple[int, int]] = field(default_factory=set)
     about_authors: bool = False  # asks who wrote or reported a piece
     about_dateline: bool = False  # asks where a piece was filed from
-    english: float = 1.0  # share of its words that are English, chat English or corpus words
     names: list[str] = field(default_factory=list)  # names and long numbers it asks about
     wants: str | None = None  # "number" or "time" when that is the kind of answer asked for
 
@@ -100,7 +99,6 @@ class QueryParser:
             month_days=month_days(text),
             about_authors=asks_for_authors(corrected, bool(outlets)),
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
-            english=self._english_share(text),
             names=self._names(question, content),
             wants=answer_kind(corrected),
         )
@@ -116,10 +114,11 @@ class QueryParser:
             w in self.vocabulary.names or (w not in self.vocabulary and not is_english(w)))]
         return found + LONG_NUMBER.findall(question)
 
-    def _english_share(self, text: str) -> float:
-        """How English the question reads: misspellings count when the speller mends
-        them ("civilans"), names when the corpus uses them ("Aleppo")."""
-        found = [w for w in words(text) if w.isalpha()]
+    def english_share(self, question: str) -> float:
+        """How English a question reads: misspellings count when the speller mends
+        them ("civilans"), names when the corpus uses them ("Aleppo"). Asked only of a
+        question about to be declined, to say why."""
+        found = [w for w in words(without_markup(question)) if w.isalpha()]
         if len(found) < 3:
             return 1.0
         english = english_frequencies()
@@ -213,6 +212,7 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 EMPHASIS = re.compile(r"(?<![\w*_~`])[*_~`]+(?=\w)|(?<=\w)[*_~`]+(?![\w*_~`])")
 
 
+MARKUP_CHARS = re.compile(r"[<&*_`~]|https?:|www\.", re.IGNORECASE)
 URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -221,6 +221,8 @@ def without_markup(question: str) -> str:
     wrote" is not "who wrote") and a name at the start from the names check. Invisible
     format characters (a soft hyphen in "Alep\xadpo", zero-width spaces) go too, and
     pasted links, whose words are no question."""
+    if question.isascii() and not MARKUP_CHARS.search(question):
+        return question  # most questions: nothing to take out
     text = html.unescape(TAG.sub(" ", question))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return EMPHASIS.sub("", URL.sub(" ", text))
