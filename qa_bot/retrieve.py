@@ -353,8 +353,10 @@ class Retriever:
         semantic = vectors @ qvec if len(vectors) == len(spans) else np.zeros(len(spans))
         wanted = set(query.tokens)
         overlap = np.array([len(wanted & tokens) / max(1, len(wanted)) for tokens in self._sentence_tokens(passage)])
-        kind = np.array([states(passage.text[a:b], query.wants) for a, b in spans], dtype=float)
-        best = int(np.argmax(semantic + 0.5 * overlap + HIGHLIGHT_KIND * kind))
+        score = semantic + 0.5 * overlap
+        if query.wants:
+            score = score + HIGHLIGHT_KIND * np.array([states(passage.text[a:b], query.wants) for a, b in spans])
+        best = int(np.argmax(score))
         start, end = spans[best]
         trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", passage.text[start:end])
         return (start, start + len(trimmed)) if trimmed else (start, end)
