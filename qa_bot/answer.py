@@ -145,8 +145,8 @@ class Answerer:
         if not questions:
             return []
         queries = [self.retriever.parser.parse(q) for q in questions]
-        vectors = self.embedder.encode([q.text or q.raw for q in queries])
-        return [self.retriever.rank(q, v, k, filters) for q, v in zip(queries, np.asarray(vectors))]
+        vectors, tokens = self.embedder.encode_questions([q.text or q.raw for q in queries])
+        return [self.retriever.rank(q, v, k, filters, t) for q, v, t in zip(queries, np.asarray(vectors), tokens)]
 
     def _decide(self, question: str, ranked: Ranked) -> Answer:
         if not ranked.query.content_words:

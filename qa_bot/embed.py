@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa_bot.settings import DEFAULT_MODEL
+from qa_bot.tokens import TokenSet, is_content, unit_rows
 
 DEFAULT_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "default"}
 
@@ -32,10 +33,20 @@ class Embedder(Protocol):
         """Unit-length float32 vectors, one row per text."""
         ...
 
+    def encode_questions(self, texts: list[str]) -> tuple[np.ndarray, list[TokenSet]]:
+        """What `encode` gives, and each text's content tokens, from one forward pass."""
+        ...
+
     def encode_passages(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, progress: bool = False
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Passage vectors and, for each sentence span in order, a sentence vector."""
+    ) -> tuple[np.ndarray, np.ndarray, list[TokenSet]]:
+        """Passage vectors; for each sentence span in order, a sentence vector; each
+        passage's content tokens."""
+        ...
+
+    @property
+    def vocabulary_size(self) -> int:
+        """Token ids are below this."""
         ...
 
 
@@ -73,6 +84,8 @@ class SentenceEmbedder:
             raise ModelError(f"cannot load embedding model {name!r} from {path}: {exc}".splitlines()[0]) from exc
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
+        vocabulary = self._model.tokenizer.convert_ids_to_tokens(list(range(len(self._model.tokenizer))))
+        self._is_content = np.array([is_content(t or "") for t in vocabulary], dtype=bool)
 
     def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -86,32 +99,56 @@ class SentenceEmbedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_questions(self, texts: list[str]) -> tuple[np.ndarray, list[TokenSet]]:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        found = self._model.encode(texts, batch_size=self.batch_size, output_value=None,
+                                   convert_to_numpy=False, show_progress_bar=False)
+        vectors = unit_rows(np.array([f["sentence_embedding"].float().cpu().numpy() for f in found]))
+        tokens = []
+        for f in found:
+            mask = f["attention_mask"].cpu().numpy().astype(bool)
+            matrix = f["token_embeddings"].float().cpu().numpy()[mask]
+            tokens.append(self._content(f["input_ids"].cpu().numpy()[mask], matrix))
+        return vectors, tokens
+
     def encode_passages(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, progress: bool = False
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """One forward pass gives both: sentence vectors are mean-pooled token vectors of
-        the sentence's tokens, in the context of the whole passage ("late chunking").
+    ) -> tuple[np.ndarray, np.ndarray, list[TokenSet]]:
+        """One forward pass gives all three: sentence vectors are mean-pooled token
+        vectors of the sentence's tokens, in the context of the whole passage ("late
+        chunking"), and the content tokens are kept for late interaction (`tokens`).
 
         Sentence vectors cost nothing extra to build, and they carry their passage's
         context (who "he" is), which separately embedded sentences lose.
         """
         if not texts:
             empty = np.zeros((0, self.dimension), dtype=np.float32)
-            return empty, empty
-        offsets = self._model.tokenizer(
+            return empty, empty, []
+        encoded = self._model.tokenizer(
             texts, return_offsets_mapping=True, truncation=True, max_length=self._model.max_seq_length
-        )["offset_mapping"]
+        )
+        offsets = encoded["offset_mapping"]
         tokens = self._token_vectors(texts, [len(o) for o in offsets], progress)
-        passages, sentences = [], []
-        for token_vectors, token_offsets, text_spans in zip(tokens, offsets, spans):
+        passages, sentences, content = [], [], []
+        for token_vectors, token_offsets, ids, text_spans in zip(tokens, offsets, encoded["input_ids"], spans):
             matrix = token_vectors.float().cpu().numpy()
             passages.append(matrix.mean(axis=0))
+            content.append(self._content(np.array(ids[: len(matrix)]), matrix))
             starts = np.array([a for a, b in token_offsets[: len(matrix)]])
             ends = np.array([b for a, b in token_offsets[: len(matrix)]])
             for start, end in text_spans:
                 inside = (ends > start) & (starts < end) & (ends > starts)
                 sentences.append(matrix[inside].mean(axis=0) if inside.any() else matrix.mean(axis=0))
-        return _unit(np.array(passages)), _unit(np.array(sentences).reshape(-1, self.dimension))
+        return unit_rows(np.array(passages)), unit_rows(np.array(sentences).reshape(-1, self.dimension)), content
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._is_content)
+
+    def _content(self, ids: np.ndarray, vectors: np.ndarray) -> TokenSet:
+        keep = self._is_content[ids]
+        return TokenSet(ids[keep].astype(np.int32), unit_rows(vectors[keep]))
 
     def _token_vectors(self, texts: list[str], lengths: list[int], progress: bool) -> list[Any]:
         """Each text's token vectors, `batch_size` texts a forward pass, batched by token count.
@@ -140,17 +177,14 @@ class SentenceEmbedder:
         return vectors
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
-
-
 class HashingEmbedder:
     """A deterministic stand-in for fast tests: hashed words and character trigrams.
 
     It has the real embedder's shape and normalisation, so everything downstream
     runs unchanged; it has none of its semantics, so quality tests use the real one.
     """
+
+    VOCABULARY = 4096
 
     def __init__(self, dimension: int = 64) -> None:
         self.name = f"hashing-{dimension}"
@@ -164,13 +198,28 @@ class HashingEmbedder:
             for gram in grams:
                 digest = hashlib.blake2b(gram.encode(), digest_size=4).digest()
                 out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
-        return _unit(out)
+        return unit_rows(out)
+
+    def encode_questions(self, texts: list[str]) -> tuple[np.ndarray, list[TokenSet]]:
+        return self.encode(texts), [self._tokens(text) for text in texts]
 
     def encode_passages(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, progress: bool = False
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, list[TokenSet]]:
         sentences = [text[a:b] for text, text_spans in zip(texts, spans) for a, b in text_spans]
-        return self.encode(texts), self.encode(sentences).reshape(-1, self.dimension)
+        tokens = [self._tokens(text) for text in texts]
+        return self.encode(texts), self.encode(sentences).reshape(-1, self.dimension), tokens
+
+    @property
+    def vocabulary_size(self) -> int:
+        return self.VOCABULARY
+
+    def _tokens(self, text: str) -> TokenSet:
+        """Words as tokens: id a hash of the word, vector the word's own hashed n-grams."""
+        words = [w for w in re.findall(r"\w+", text.lower()) if is_content(w)]
+        ids = [int.from_bytes(hashlib.blake2b(w.encode(), digest_size=4).digest(), "little") % self.VOCABULARY
+               for w in words]
+        return TokenSet(np.array(ids, dtype=np.int32), self.encode(words))
 
 
 def load_embedder(name: str) -> Embedder:

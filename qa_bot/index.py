@@ -30,11 +30,12 @@ from qa_bot.lexical import KeywordIndex, Vocabulary
 from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
 from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
+from qa_bot.tokens import TokenIndex, TokenSet
 
 # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table;
 # 4: the words the corpus writes as names, in the vocabulary
-FORMAT_VERSION = 4
-VECTORS_SINCE = 2  # vectors of an index of this format or later are reused by a rebuild
+FORMAT_VERSION = 5
+VECTORS_SINCE = 5  # vectors of an index of this format or later are reused by a rebuild
 META = "manifest.json"
 DUPLICATE_COSINE = 0.7
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -59,6 +60,7 @@ class IndexData:
     keyword: KeywordIndex
     vocabulary: Vocabulary
     groups: np.ndarray  # (passages,): passages with the same group say the same thing
+    tokens: TokenIndex | None = None  # content token vectors for late interaction
     table: PassageTable | None = None  # per-passage columns; derived from `passages` when absent
 
 
@@ -215,7 +217,10 @@ def _same_words(a: str, b: str) -> bool:
     return opening >= 80 and fuzz.partial_ratio(short, long) >= 88
 
 
-def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+Embedded = tuple[np.ndarray, np.ndarray, TokenSet]  # a passage's vector, sentence vectors, tokens
+
+
+def _reusable(previous: Path, model: str) -> dict[str, Embedded]:
     """Vectors of an earlier build with the same model, by passage text: unchanged
     documents are not embedded again."""
     try:
@@ -226,8 +231,9 @@ def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndar
         vectors = np.load(previous / "vectors.npy")
         sentences = np.load(previous / "sentence_vectors.npy")
         offsets = np.load(previous / "sentence_offsets.npy")
+        tokens = TokenIndex.load(previous, mmap=False)
         return {  # passages are parsed here: a damaged line means nothing is reused
-            p.text: (vectors[i], sentences[offsets[i] : offsets[i + 1]])
+            p.text: (vectors[i], sentences[offsets[i] : offsets[i + 1]], tokens.passage(i))
             for i, p in enumerate(passages)
             if offsets[i + 1] - offsets[i] == len(p.sentences)
         }
@@ -236,21 +242,24 @@ def _reusable(previous: Path, model: str) -> dict[str, tuple[np.ndarray, np.ndar
 
 
 def embed_all(
-    passages: list[Passage], embedder: Embedder, cache: dict[str, tuple[np.ndarray, np.ndarray]], progress: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    passages: list[Passage], embedder: Embedder, cache: dict[str, Embedded], progress: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, TokenIndex, int]:
     todo = [p for p in passages if p.text not in cache or len(cache[p.text][1]) != len(p.sentences)]
     if todo:
-        vecs, sent_vecs = embedder.encode_passages([p.text for p in todo], [p.sentences for p in todo], progress=progress)
+        vecs, sent_vecs, tokens = embedder.encode_passages(
+            [p.text for p in todo], [p.sentences for p in todo], progress=progress
+        )
         start = 0
-        for p, vec in zip(todo, vecs):
-            cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)])
+        for p, vec, token_set in zip(todo, vecs, tokens):
+            cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)], token_set)
             start += len(p.sentences)
     dim = embedder.dimension
     vectors = np.array([cache[p.text][0] for p in passages], dtype=np.float32).reshape(-1, dim)
     sentence_rows = [cache[p.text][1] for p in passages]
     sentences = np.concatenate(sentence_rows).astype(np.float32) if sentence_rows else np.zeros((0, dim), np.float32)
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in sentence_rows])]).astype(np.int64)
-    return vectors, sentences, offsets, len(todo)
+    tokens = TokenIndex.build([cache[p.text][2] for p in passages], dim, embedder.vocabulary_size)
+    return vectors, sentences, offsets, tokens, len(todo)
 
 
 def build_index(
@@ -268,7 +277,7 @@ def build_index(
     say(f"Read {len(documents)} documents into {len(passages)} passages.")
     cache = _reusable(out_dir, embedder.name) if out_dir.exists() else {}
     encode_started = time.perf_counter()
-    vectors, sentence_vectors, offsets, embedded = embed_all(passages, embedder, cache, progress)
+    vectors, sentence_vectors, offsets, tokens, embedded = embed_all(passages, embedder, cache, progress)
     encode_seconds = time.perf_counter() - encode_started
     kind = choose_index_type(len(passages), index_type, flat_max)
     dense = make_faiss(vectors, kind)
@@ -287,7 +296,7 @@ def build_index(
     }
     texts = [p.text for p in passages]
     try:
-        write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, dense, groups, texts))
+        write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, tokens, dense, groups, texts))
     except OSError as exc:  # a full disk, a read-only folder: say so, the old index stays
         reason = exc.strerror or str(exc)
         raise IndexProblem(f"could not write the index to {out_dir}: {reason}; the previous index is unchanged") from None
@@ -297,13 +306,14 @@ def build_index(
 
 
 def _write(tmp: Path, meta: dict, passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
-           offsets: np.ndarray, dense: faiss.Index, groups: np.ndarray, texts: list[str]) -> None:
+           offsets: np.ndarray, tokens: TokenIndex, dense: faiss.Index, groups: np.ndarray, texts: list[str]) -> None:
     np.save(tmp / OFFSETS, write_passages(tmp / PASSAGES, passages))
     PassageTable.from_passages(passages).save(tmp / TABLE)
     np.save(tmp / "vectors.npy", vectors)
     np.save(tmp / "sentence_vectors.npy", sentence_vectors)
     np.save(tmp / "sentence_offsets.npy", offsets)
     np.save(tmp / "groups.npy", groups)
+    tokens.save(tmp)
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     KeywordIndex.build(texts).save(tmp / "bm25")
     Vocabulary.build([without_credit(t) for t in texts]).save(tmp / "vocabulary.json")
@@ -384,12 +394,14 @@ def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
     sentence_vectors = np.load(directory / "sentence_vectors.npy", mmap_mode=mode)
     offsets = np.load(directory / "sentence_offsets.npy")
     groups = np.load(directory / "groups.npy")
+    tokens = TokenIndex.load(directory, mmap=mmap)
     # Flat vectors and IVF lists are mapped, not read: a 300k-passage IVF index loads in
     # 2 ms and 20 MiB instead of 0.25 s and 450 MiB. HNSW's graph is read either way.
     mappable = meta.get("index_type") in ("flat", "ivf")
     flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap and mappable else 0
     dense = faiss.read_index(str(directory / "dense.faiss"), flags)
-    sizes = {len(passages), len(table), len(vectors), dense.ntotal, len(groups), len(offsets) - 1, meta.get("passages")}
+    sizes = {len(passages), len(table), len(vectors), dense.ntotal, len(groups), len(offsets) - 1,
+             len(tokens.offsets) - 1, meta.get("passages")}
     if len(sizes) != 1 or len(sentence_vectors) != offsets[-1]:
         raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`")
     documents = [Document(**(d | {"authors": tuple(d.get("authors", []))})) for d in meta.get("documents", [])]
@@ -405,5 +417,6 @@ def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
         keyword=KeywordIndex.load(directory / "bm25", mmap=mmap),
         vocabulary=Vocabulary.load(directory / "vocabulary.json"),
         groups=groups,
+        tokens=tokens,
         table=table,
     )

@@ -222,7 +222,22 @@ def padded_answerer(tmp_path_factory: pytest.TempPathFactory, real_embedder):
 def test_heldout_quality_does_not_regress(real_answerer) -> None:
     """Floors a little under the figures measured when this test was written (README)."""
     f = _figures(evaluate(real_answerer, load_items(HELDOUT)))
-    assert f["r5"] >= 0.88 and f["abstention"] >= 0.7 and f["false"] <= 0.04, f
+    assert f["r5"] >= 0.93 and f["abstention"] >= 0.7 and f["false"] <= 0.04, f
+
+
+@pytest.mark.slow
+def test_late_interaction_earns_its_place(real_answerer) -> None:
+    """Matching question words one by one (`tokens`) lifted held-out MRR@10 from 0.883 to
+    0.911 and R@5 from 0.923 to 0.949 (README); without it, this fails."""
+    from qa_bot.answer import Answerer
+    from qa_bot.retrieve import Weights
+
+    items = load_items(HELDOUT)
+    plain = Answerer(real_answerer.index, real_answerer.embedder, Weights(tokens=0.0))
+    with_late, without = (evaluate(a, items)["overall"] for a in (real_answerer, plain))
+    assert with_late["hybrid"]["mrr@10"] >= without["hybrid"]["mrr@10"] + 0.015, (with_late, without)
+    assert with_late["hybrid"]["recall@5"] > without["hybrid"]["recall@5"], (with_late, without)
+    assert with_late["abstention_accuracy"] == without["abstention_accuracy"]  # it orders, it does not judge
 
 
 @pytest.mark.slow

@@ -1,0 +1,117 @@
+"""Late interaction: a question's words matched one by one against a passage's words.
+
+A passage vector is the mean of its token vectors, so a question that rewords one
+detail of a long paragraph ("how far apart were Washington and Moscow?") is diluted by
+everything else the paragraph says, and BM25 sees none of the rewording. Keeping each
+content token's contextual vector (ColBERT's MaxSim, here with the same MiniLM the
+passage vectors come from) lets every question word find its closest counterpart in
+the passage, "contract" in "shrank", "fortnight" in "two weeks". On the labelled
+questions it lifted held-out R@5 from 0.936 to 0.962 and paraphrase R@5 from 0.67 to
+0.80 before abstention, with no set worse (README, Quality).
+
+Stored compactly: only content tokens (no punctuation, function words or special
+tokens: 36 of a passage's 59 on the seed corpus), each as int8 codes with one float
+scale, which ranked exactly as float32 did on every labelled set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+# Words that match everything and so tell nothing, on both sides of the comparison.
+FUNCTION_WORDS = frozenset(
+    "a an and are as at be been but by did do does for from had has have how if in into is it its no not of on or "
+    "said say says such that the their then there these they this those to was were what when where which who whom "
+    "whose why will with about".split()
+)
+IDF_CAP = 6.0  # a word seen in one passage counts as much as one seen in a handful
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """One text's content tokens: vocabulary ids and unit-length vectors."""
+
+    ids: np.ndarray  # int32 (n,)
+    vectors: np.ndarray  # float32 (n, dim)
+
+
+def is_content(token: str) -> bool:
+    """A word piece worth matching: not special ([CLS]), not punctuation, not a function word."""
+    if token.startswith("[") and token.endswith("]"):
+        return False
+    return any(c.isalnum() for c in token) and token.removeprefix("##") not in FUNCTION_WORDS
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+@dataclass
+class TokenIndex:
+    """Every passage's content tokens, int8-quantised, passage after passage."""
+
+    codes: np.ndarray  # int8 (tokens, dim)
+    scales: np.ndarray  # float32 (tokens,): a token's vector is codes * scale
+    ids: np.ndarray  # int32 (tokens,)
+    offsets: np.ndarray  # int64 (passages + 1,): passage i's tokens are [o[i], o[i+1])
+    idf: np.ndarray  # float32 (vocabulary,): how telling each word piece is in this corpus
+
+    FILES = ("token_codes.npy", "token_scales.npy", "token_ids.npy", "token_offsets.npy", "token_idf.npy")
+
+    @classmethod
+    def build(cls, sets: list[TokenSet], dimension: int, vocabulary: int) -> TokenIndex:
+        vectors = np.concatenate([s.vectors for s in sets]) if sets else np.zeros((0, dimension), np.float32)
+        ids = np.concatenate([s.ids for s in sets]).astype(np.int32) if sets else np.zeros(0, np.int32)
+        peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, np.float32)
+        scales = (np.where(peak == 0, 1.0, peak) / 127.0).astype(np.float32)
+        codes = np.round(vectors / scales[:, None]).astype(np.int8)
+        offsets = np.concatenate([[0], np.cumsum([len(s.ids) for s in sets])]).astype(np.int64)
+        frequency = np.zeros(vocabulary, dtype=np.int64)
+        for s in sets:
+            np.add.at(frequency, np.unique(s.ids[s.ids < vocabulary]), 1)
+        idf = np.log((len(sets) + 1) / (frequency + 0.5)).clip(0, IDF_CAP).astype(np.float32)
+        return cls(codes, scales, ids, offsets, idf)
+
+    def save(self, directory: Path) -> None:
+        for name, array in zip(self.FILES, (self.codes, self.scales, self.ids, self.offsets, self.idf)):
+            np.save(directory / name, array)
+
+    @classmethod
+    def load(cls, directory: Path, mmap: bool = True) -> TokenIndex:
+        mode = "r" if mmap else None
+        codes, scales, ids = (np.load(directory / name, mmap_mode=mode) for name in cls.FILES[:3])
+        offsets, idf = (np.load(directory / name) for name in cls.FILES[3:])
+        if not len(codes) == len(scales) == len(ids) == offsets[-1]:
+            raise ValueError("token files disagree")
+        # Plain-array views: indexing an np.memmap builds a memmap object every time.
+        return cls(*(np.asarray(a) for a in (codes, scales, ids)), offsets, idf)
+
+    def passage(self, i: int) -> TokenSet:
+        """One passage's tokens, dequantised (a rebuild reuses them for unchanged text)."""
+        a, b = self.offsets[i], self.offsets[i + 1]
+        return TokenSet(self.ids[a:b].copy(), self.codes[a:b].astype(np.float32) * self.scales[a:b, None])
+
+    def scores(self, candidates: np.ndarray, question: TokenSet) -> np.ndarray:
+        """For each candidate, the idf-weighted mean over the question's words of their
+        best cosine with any of the passage's words (0 where either side has none)."""
+        out = np.zeros(len(candidates))
+        weights = self.idf[np.minimum(question.ids, len(self.idf) - 1)].astype(np.float64)
+        if not len(question.ids) or not len(candidates) or weights.sum() <= 0:
+            return out
+        starts, ends = self.offsets[candidates], self.offsets[candidates + 1]
+        has = ends > starts
+        if not has.any():
+            return out
+        s, n = starts[has], ends[has] - starts[has]
+        firsts = np.cumsum(n) - n
+        rows = np.repeat(s - firsts, n) + np.arange(int(n.sum()))
+        # The scale multiplies the few similarities, not the many vector components.
+        similarity = (self.codes[rows].astype(np.float32) @ question.vectors.T) * self.scales[rows, None]
+        best = np.maximum.reduceat(similarity, firsts, axis=0)  # (candidates, question words)
+        out[has] = best @ weights / weights.sum()
+        return out
+

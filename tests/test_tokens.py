@@ -1,0 +1,104 @@
+"""Late interaction: storage of content tokens and MaxSim scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_bot.embed import HashingEmbedder
+from qa_bot.tokens import TokenIndex, TokenSet, is_content, unit_rows
+
+RNG = np.random.default_rng(7)
+
+
+def token_set(ids: list[int], vectors: np.ndarray) -> TokenSet:
+    return TokenSet(np.array(ids, dtype=np.int32), unit_rows(np.asarray(vectors, dtype=np.float32)))
+
+
+def basis(dimension: int, *axes: int) -> np.ndarray:
+    return np.eye(dimension, dtype=np.float32)[list(axes)]
+
+
+def test_content_tokens_leave_out_special_tokens_punctuation_and_function_words() -> None:
+    kept = [t for t in ["[CLS]", "aleppo", "##ssa", ",", "the", "##s", "were", "122", "[SEP]", "'"] if is_content(t)]
+    assert kept == ["aleppo", "##ssa", "##s", "122"]
+
+
+def test_int8_storage_keeps_every_vector_within_rounding(tmp_path: Path) -> None:
+    sets = [token_set(list(range(n)), RNG.normal(size=(n, 32))) for n in (5, 0, 9)]
+    TokenIndex.build(sets, 32, 64).save(tmp_path)
+    loaded = TokenIndex.load(tmp_path)
+    assert loaded.offsets.tolist() == [0, 5, 5, 14]
+    for i, original in enumerate(sets):
+        restored = loaded.passage(i)
+        assert restored.ids.tolist() == original.ids.tolist()
+        if len(original.ids):
+            cosines = np.sum(unit_rows(restored.vectors) * original.vectors, axis=1)
+            assert cosines.min() > 0.999
+
+
+def test_token_files_that_disagree_are_refused(tmp_path: Path) -> None:
+    TokenIndex.build([token_set([1, 2], RNG.normal(size=(2, 8)))], 8, 16).save(tmp_path)
+    np.save(tmp_path / "token_ids.npy", np.zeros(3, dtype=np.int32))
+    with pytest.raises(ValueError):
+        TokenIndex.load(tmp_path)
+
+
+def test_each_question_word_takes_its_best_match_in_the_passage() -> None:
+    dim = 8
+    passages = [
+        token_set([1, 2, 3], basis(dim, 0, 1, 2)),  # has both question words
+        token_set([1, 4], basis(dim, 0, 3)),  # has one
+        token_set([], np.zeros((0, dim))),  # has none at all
+    ]
+    index = TokenIndex.build(passages, dim, 16)
+    question = token_set([1, 2], basis(dim, 0, 1))
+    scores = index.scores(np.array([0, 1, 2]), question)
+    assert scores[0] == pytest.approx(1.0, abs=0.01)
+    assert 0.3 < scores[1] < 0.7
+    assert scores[2] == 0.0
+
+
+def test_a_rare_word_counts_for_more_than_a_common_one() -> None:
+    dim = 8
+    common, rare = 1, 2
+    passages = [token_set([common], basis(dim, 0)) for _ in range(6)] + [token_set([rare], basis(dim, 1))]
+    index = TokenIndex.build(passages, dim, 16)
+    question = token_set([common, rare], basis(dim, 0, 1))
+    scores = index.scores(np.array([0, 6]), question)
+    assert scores[1] > scores[0]  # matching the rare word beats matching the common one
+
+
+def test_a_question_without_content_tokens_scores_nothing() -> None:
+    index = TokenIndex.build([token_set([1], basis(4, 0))], 4, 8)
+    assert index.scores(np.array([0]), token_set([], np.zeros((0, 4)))).tolist() == [0.0]
+
+
+def test_the_stand_in_embedder_gives_one_token_per_content_word() -> None:
+    vectors, tokens = HashingEmbedder(16).encode_questions(["Who fled the city of Aleppo?"])
+    assert vectors.shape == (1, 16)
+    assert len(tokens[0].ids) == 3  # fled, city, aleppo
+    assert np.allclose(np.linalg.norm(tokens[0].vectors, axis=1), 1.0)
+
+
+@pytest.mark.slow
+def test_question_vectors_are_those_of_a_plain_encode(real_embedder) -> None:
+    """The abstention model was fitted on `encode` vectors: the one-pass question
+    encode that also yields tokens must give the same ones."""
+    questions = ["How many people fled east Aleppo?", "who is the deputy governor"]
+    vectors, tokens = real_embedder.encode_questions(questions)
+    assert np.allclose(vectors, real_embedder.encode(questions), atol=1e-5)
+    assert [len(t.ids) for t in tokens] == [5, 2]  # many, people, fled, east, aleppo; deputy, governor
+
+
+@pytest.mark.slow
+def test_reworded_questions_find_the_passage_that_says_it_in_other_words(real_embedder) -> None:
+    texts = ["Dozens of houses were flattened in the shelling overnight.",
+             "Diplomats in Geneva postponed the talks until next week."]
+    _, _, tokens = real_embedder.encode_passages(texts, [[(0, len(t))] for t in texts])
+    index = TokenIndex.build(tokens, real_embedder.dimension, real_embedder.vocabulary_size)
+    _, question = real_embedder.encode_questions(["How many homes were destroyed by the bombardment?"])
+    scores = index.scores(np.array([0, 1]), question[0])
+    assert scores[0] > scores[1] + 0.05
