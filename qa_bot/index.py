@@ -30,6 +30,7 @@ from qa_bot.lexical import KeywordIndex, Vocabulary
 from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
 from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
+from qa_bot.tokens import SCHEME as TOKEN_SCHEME
 from qa_bot.tokens import TokenIndex, TokenSet
 
 # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table;
@@ -227,6 +228,8 @@ def _reusable(previous: Path, model: str) -> dict[str, Embedded]:
         meta = json.loads((previous / META).read_text())
         if meta.get("model") != model or not VECTORS_SINCE <= meta.get("format", 0) <= FORMAT_VERSION:
             return {}
+        if meta.get("token_scheme") != TOKEN_SCHEME:  # tokens kept by other rules
+            return {}
         passages = PassageStore(previous / PASSAGES, np.load(previous / OFFSETS))
         vectors = np.load(previous / "vectors.npy")
         sentences = np.load(previous / "sentence_vectors.npy")
@@ -286,6 +289,7 @@ def build_index(
         "format": FORMAT_VERSION,
         "model": embedder.name,
         "dimension": embedder.dimension,
+        "token_scheme": TOKEN_SCHEME,
         "passages": len(passages),
         "sentences": int(len(sentence_vectors)),
         "index_type": kind,
