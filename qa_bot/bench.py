@@ -36,6 +36,7 @@ every time. Progress goes to standard error; the table (or `--json`) to stdout.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import math
@@ -207,9 +208,9 @@ def measure_serving(answerer: Any, questions: list[str]) -> dict[str, Any]:
         t0 = time.perf_counter()
         query = retriever.parser.parse(question)
         t1 = time.perf_counter()
-        vector = embedder.encode([query.text or query.raw])[0]
+        vectors, tokens = embedder.encode_questions([query.text or query.raw])
         t2 = time.perf_counter()
-        ranked = retriever.rank(query, vector, k)
+        ranked = retriever.rank(query, vectors[0], k, tokens=tokens[0])
         t3 = time.perf_counter()
         result = answerer._decide(question, ranked)
         t4 = time.perf_counter()
@@ -519,14 +520,19 @@ def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int,
     return {"n": n, "ms_median": figures["median"], "ms_p95": figures["p95"], "build_s": round(build_s, 6)}, keyword
 
 
+def copied_tokens(tokens: Any, picks: np.ndarray) -> Any:
+    """Synthetic passage i has real passage picks[i]'s tokens: its rows, not a copy of them."""
+    if tokens is None:
+        return None
+    return dataclasses.replace(tokens, starts=tokens.starts[picks], ends=tokens.ends[picks])
+
+
 def pipeline_at_scale(answerer: Any, questions: list[str], vectors: np.ndarray, dense: Any, keyword: Any,
                       picks: np.ndarray, label: str) -> dict[str, Any]:
     """The real `Retriever.rank` (both searches, fusion, duplicates, highlight) over N
     synthetic passages: row i is a copy of real passage `picks[i]` with vector
     `vectors[i]`, 20 passages an article. No sentence vectors: the best-sentence share
     of the dense score falls back to the passage's (the same arithmetic)."""
-    import dataclasses
-
     from qa_bot.index import IndexData
     from qa_bot.retrieve import Retriever
     from qa_bot.store import PassageStore, PassageTable, write_passages
@@ -557,12 +563,14 @@ def pipeline_at_scale(answerer: Any, questions: list[str], vectors: np.ndarray, 
             vectors=vectors, sentence_vectors=np.zeros((0, vectors.shape[1]), dtype=np.float32),
             sentence_offsets=np.zeros(n + 1, dtype=np.int64), dense=dense, keyword=keyword,
             vocabulary=answerer.index.vocabulary, groups=np.arange(n), table=synthetic_table,
+            tokens=copied_tokens(answerer.index.tokens, picks),
         )
         retriever = Retriever(index)
         queries = [retriever.parser.parse(q) for q in questions]
-        qvecs = np.asarray(answerer.embedder.encode([q.text or q.raw for q in queries]))
+        qvecs, qtokens = answerer.embedder.encode_questions([q.text or q.raw for q in queries])
         # Warm-up with every question: each article's words are read once, then cached.
-        latencies = time_calls(lambda pair: retriever.rank(*pair, K), list(zip(queries, qvecs)), warm=len(queries))
+        latencies = time_calls(lambda args: retriever.rank(args[0], args[1], K, tokens=args[2]),
+                               list(zip(queries, np.asarray(qvecs), qtokens)), warm=len(queries))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     figures = ms(latencies)

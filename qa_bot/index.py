@@ -405,7 +405,7 @@ def _read(directory: Path, meta: dict[str, Any], mmap: bool) -> IndexData:
     flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap and mappable else 0
     dense = faiss.read_index(str(directory / "dense.faiss"), flags)
     sizes = {len(passages), len(table), len(vectors), dense.ntotal, len(groups), len(offsets) - 1,
-             len(tokens.offsets) - 1, meta.get("passages")}
+             len(tokens), meta.get("passages")}
     if len(sizes) != 1 or len(sentence_vectors) != offsets[-1]:
         raise IndexProblem(f"the index at {directory} is inconsistent (part of it changed): run `qa-bot index`")
     documents = [Document(**(d | {"authors": tuple(d.get("authors", []))})) for d in meta.get("documents", [])]

@@ -60,7 +60,8 @@ class TokenIndex:
     codes: np.ndarray  # int8 (tokens, dim)
     scales: np.ndarray  # float32 (tokens,): a token's vector is codes * scale
     ids: np.ndarray  # int32 (tokens,)
-    offsets: np.ndarray  # int64 (passages + 1,): passage i's tokens are [o[i], o[i+1])
+    starts: np.ndarray  # int64 (passages,): passage i's tokens are rows [starts[i], ends[i])
+    ends: np.ndarray
     idf: np.ndarray  # float32 (vocabulary,): how telling each word piece is in this corpus
 
     FILES = ("token_codes.npy", "token_scales.npy", "token_ids.npy", "token_offsets.npy", "token_idf.npy")
@@ -77,10 +78,13 @@ class TokenIndex:
         for s in sets:
             np.add.at(frequency, np.unique(s.ids[s.ids < vocabulary]), 1)
         idf = np.log((len(sets) + 1) / (frequency + 0.5)).clip(0, IDF_CAP).astype(np.float32)
-        return cls(codes, scales, ids, offsets, idf)
+        return cls(codes, scales, ids, offsets[:-1], offsets[1:], idf)
 
     def save(self, directory: Path) -> None:
-        for name, array in zip(self.FILES, (self.codes, self.scales, self.ids, self.offsets, self.idf)):
+        offsets = np.concatenate([self.starts[:1], self.ends]) if len(self.ends) else np.zeros(1, np.int64)
+        if len(self.ends) and not np.array_equal(self.starts[1:], self.ends[:-1]):
+            raise ValueError("only passages stored back to back can be saved")
+        for name, array in zip(self.FILES, (self.codes, self.scales, self.ids, offsets, self.idf)):
             np.save(directory / name, array)
 
     @classmethod
@@ -91,11 +95,14 @@ class TokenIndex:
         if not len(codes) == len(scales) == len(ids) == offsets[-1]:
             raise ValueError("token files disagree")
         # Plain-array views: indexing an np.memmap builds a memmap object every time.
-        return cls(*(np.asarray(a) for a in (codes, scales, ids)), offsets, idf)
+        return cls(*(np.asarray(a) for a in (codes, scales, ids)), offsets[:-1], offsets[1:], idf)
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
     def passage(self, i: int) -> TokenSet:
         """One passage's tokens, dequantised (a rebuild reuses them for unchanged text)."""
-        a, b = self.offsets[i], self.offsets[i + 1]
+        a, b = self.starts[i], self.ends[i]
         return TokenSet(self.ids[a:b].copy(), self.codes[a:b].astype(np.float32) * self.scales[a:b, None])
 
     def scores(self, candidates: np.ndarray, question: TokenSet) -> np.ndarray:
@@ -105,7 +112,7 @@ class TokenIndex:
         weights = self.idf[np.minimum(question.ids, len(self.idf) - 1)].astype(np.float64)
         if not len(question.ids) or not len(candidates) or weights.sum() <= 0:
             return out
-        starts, ends = self.offsets[candidates], self.offsets[candidates + 1]
+        starts, ends = self.starts[candidates], self.ends[candidates]
         has = ends > starts
         if not has.any():
             return out

@@ -30,7 +30,7 @@ def test_int8_storage_keeps_every_vector_within_rounding(tmp_path: Path) -> None
     sets = [token_set(list(range(n)), RNG.normal(size=(n, 32))) for n in (5, 0, 9)]
     TokenIndex.build(sets, 32, 64).save(tmp_path)
     loaded = TokenIndex.load(tmp_path)
-    assert loaded.offsets.tolist() == [0, 5, 5, 14]
+    assert (loaded.starts.tolist(), loaded.ends.tolist()) == ([0, 5, 5], [5, 5, 14])
     for i, original in enumerate(sets):
         restored = loaded.passage(i)
         assert restored.ids.tolist() == original.ids.tolist()
@@ -102,3 +102,16 @@ def test_reworded_questions_find_the_passage_that_says_it_in_other_words(real_em
     _, question = real_embedder.encode_questions(["How many homes were destroyed by the bombardment?"])
     scores = index.scores(np.array([0, 1]), question[0])
     assert scores[0] > scores[1] + 0.05
+
+
+def test_the_bench_s_synthetic_passages_score_as_the_passages_they_copy() -> None:
+    from qa_bot.bench import copied_tokens
+
+    dim = 8
+    index = TokenIndex.build([token_set([1], basis(dim, 0)), token_set([2, 3], basis(dim, 1, 2)),
+                              token_set([4], basis(dim, 3))], dim, 16)
+    picks = np.array([2, 0, 2, 1])
+    copies = copied_tokens(index, picks)
+    question = token_set([1, 4], basis(dim, 0, 3))
+    assert len(copies) == 4 and copies.codes is index.codes  # rows shared, not copied
+    assert np.allclose(copies.scores(np.arange(4), question), index.scores(picks, question))
