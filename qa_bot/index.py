@@ -31,7 +31,7 @@ from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
 from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
 from qa_bot.tokens import SCHEME as TOKEN_SCHEME
-from qa_bot.tokens import TokenIndex, TokenSet
+from qa_bot.tokens import StoredTokens, TokenIndex
 
 # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table;
 # 4: the words the corpus writes as names, in the vocabulary
@@ -218,7 +218,7 @@ def _same_words(a: str, b: str) -> bool:
     return opening >= 80 and fuzz.partial_ratio(short, long) >= 88
 
 
-Embedded = tuple[np.ndarray, np.ndarray, TokenSet]  # a passage's vector, sentence vectors, tokens
+Embedded = tuple[np.ndarray, np.ndarray, StoredTokens]  # a passage's vector, sentence vectors, tokens
 
 
 def _reusable(previous: Path, model: str) -> dict[str, Embedded]:
@@ -234,7 +234,7 @@ def _reusable(previous: Path, model: str) -> dict[str, Embedded]:
         vectors = np.load(previous / "vectors.npy")
         sentences = np.load(previous / "sentence_vectors.npy")
         offsets = np.load(previous / "sentence_offsets.npy")
-        tokens = TokenIndex.load(previous, mmap=False)
+        tokens = TokenIndex.load(previous)  # mapped: only what is reused is read
         return {  # passages are parsed here: a damaged line means nothing is reused
             p.text: (vectors[i], sentences[offsets[i] : offsets[i + 1]], tokens.passage(i))
             for i, p in enumerate(passages)
@@ -254,7 +254,7 @@ def embed_all(
         )
         start = 0
         for p, vec, token_set in zip(todo, vecs, tokens):
-            cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)], token_set)
+            cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)], StoredTokens.of(token_set))
             start += len(p.sentences)
     dim = embedder.dimension
     vectors = np.array([cache[p.text][0] for p in passages], dtype=np.float32).reshape(-1, dim)

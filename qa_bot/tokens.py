@@ -41,6 +41,29 @@ class TokenSet:
     vectors: np.ndarray  # float32 (n, dim)
 
 
+@dataclass(frozen=True)
+class StoredTokens:
+    """One passage's content tokens as stored: int8 codes with one scale per token.
+
+    A build quantises each passage as soon as it is encoded, so a corpus is held at
+    392 bytes a token rather than 1,536, and a rebuild reuses stored tokens as they are.
+    """
+
+    ids: np.ndarray  # int32 (n,)
+    codes: np.ndarray  # int8 (n, dim)
+    scales: np.ndarray  # float32 (n,): a token's vector is codes * scale
+
+    @classmethod
+    def of(cls, tokens: TokenSet) -> StoredTokens:
+        peak = np.abs(tokens.vectors).max(axis=1) if len(tokens.ids) else np.zeros(0, np.float32)
+        scales = (np.where(peak == 0, 1.0, peak) / 127.0).astype(np.float32)
+        codes = np.round(tokens.vectors / scales[:, None]).astype(np.int8)
+        return cls(tokens.ids.astype(np.int32), codes, scales)
+
+    def vectors(self) -> np.ndarray:
+        return self.codes.astype(np.float32) * self.scales[:, None]
+
+
 def is_content(token: str) -> bool:
     """A word piece worth matching: not special ([CLS]), not punctuation, not a function word."""
     if token.startswith("[") and token.endswith("]"):
@@ -67,12 +90,10 @@ class TokenIndex:
     FILES = ("token_codes.npy", "token_scales.npy", "token_ids.npy", "token_offsets.npy", "token_idf.npy")
 
     @classmethod
-    def build(cls, sets: list[TokenSet], dimension: int, vocabulary: int) -> TokenIndex:
-        vectors = np.concatenate([s.vectors for s in sets]) if sets else np.zeros((0, dimension), np.float32)
+    def build(cls, sets: list[StoredTokens], dimension: int, vocabulary: int) -> TokenIndex:
+        codes = np.concatenate([s.codes for s in sets]) if sets else np.zeros((0, dimension), np.int8)
+        scales = np.concatenate([s.scales for s in sets]) if sets else np.zeros(0, np.float32)
         ids = np.concatenate([s.ids for s in sets]).astype(np.int32) if sets else np.zeros(0, np.int32)
-        peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, np.float32)
-        scales = (np.where(peak == 0, 1.0, peak) / 127.0).astype(np.float32)
-        codes = np.round(vectors / scales[:, None]).astype(np.int8)
         offsets = np.concatenate([[0], np.cumsum([len(s.ids) for s in sets])]).astype(np.int64)
         frequency = np.zeros(vocabulary, dtype=np.int64)
         for s in sets:
@@ -100,10 +121,10 @@ class TokenIndex:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def passage(self, i: int) -> TokenSet:
-        """One passage's tokens, dequantised (a rebuild reuses them for unchanged text)."""
+    def passage(self, i: int) -> StoredTokens:
+        """One passage's tokens as stored, views not copies (a rebuild reuses them)."""
         a, b = self.starts[i], self.ends[i]
-        return TokenSet(self.ids[a:b].copy(), self.codes[a:b].astype(np.float32) * self.scales[a:b, None])
+        return StoredTokens(self.ids[a:b], self.codes[a:b], self.scales[a:b])
 
     def scores(self, candidates: np.ndarray, question: TokenSet) -> np.ndarray:
         """For each candidate, the idf-weighted mean over the question's words of their

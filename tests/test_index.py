@@ -190,6 +190,14 @@ def test_rebuild_of_an_unchanged_corpus_embeds_nothing(built: tuple[Path, Path])
     assert report.passages == len(read_passages(corpus)[1])
 
 
+def test_a_rebuild_keeps_reused_tokens_exactly_as_stored(built: tuple[Path, Path]) -> None:
+    corpus, out = built
+    before = {name: np.load(out / name) for name in ("token_codes.npy", "token_scales.npy", "token_ids.npy")}
+    build_index(corpus, out, CountingEmbedder())
+    for name, array in before.items():
+        assert np.array_equal(np.load(out / name), array), name  # no drift from re-quantising
+
+
 def test_rebuild_after_replacing_one_document_embeds_only_its_passages(built: tuple[Path, Path]) -> None:
     corpus, out = built
     changed = next(corpus.glob("002_*.txt"))

@@ -8,13 +8,17 @@ import numpy as np
 import pytest
 
 from qa_bot.embed import HashingEmbedder
-from qa_bot.tokens import TokenIndex, TokenSet, is_content, unit_rows
+from qa_bot.tokens import StoredTokens, TokenIndex, TokenSet, is_content, unit_rows
 
 RNG = np.random.default_rng(7)
 
 
 def token_set(ids: list[int], vectors: np.ndarray) -> TokenSet:
     return TokenSet(np.array(ids, dtype=np.int32), unit_rows(np.asarray(vectors, dtype=np.float32)))
+
+
+def stored(ids: list[int], vectors: np.ndarray) -> StoredTokens:
+    return StoredTokens.of(token_set(ids, vectors))
 
 
 def basis(dimension: int, *axes: int) -> np.ndarray:
@@ -28,19 +32,19 @@ def test_content_tokens_leave_out_special_tokens_punctuation_and_function_words(
 
 def test_int8_storage_keeps_every_vector_within_rounding(tmp_path: Path) -> None:
     sets = [token_set(list(range(n)), RNG.normal(size=(n, 32))) for n in (5, 0, 9)]
-    TokenIndex.build(sets, 32, 64).save(tmp_path)
+    TokenIndex.build([StoredTokens.of(s) for s in sets], 32, 64).save(tmp_path)
     loaded = TokenIndex.load(tmp_path)
     assert (loaded.starts.tolist(), loaded.ends.tolist()) == ([0, 5, 5], [5, 5, 14])
     for i, original in enumerate(sets):
         restored = loaded.passage(i)
         assert restored.ids.tolist() == original.ids.tolist()
         if len(original.ids):
-            cosines = np.sum(unit_rows(restored.vectors) * original.vectors, axis=1)
+            cosines = np.sum(unit_rows(restored.vectors()) * original.vectors, axis=1)
             assert cosines.min() > 0.999
 
 
 def test_token_files_that_disagree_are_refused(tmp_path: Path) -> None:
-    TokenIndex.build([token_set([1, 2], RNG.normal(size=(2, 8)))], 8, 16).save(tmp_path)
+    TokenIndex.build([stored([1, 2], RNG.normal(size=(2, 8)))], 8, 16).save(tmp_path)
     np.save(tmp_path / "token_ids.npy", np.zeros(3, dtype=np.int32))
     with pytest.raises(ValueError):
         TokenIndex.load(tmp_path)
@@ -49,9 +53,9 @@ def test_token_files_that_disagree_are_refused(tmp_path: Path) -> None:
 def test_each_question_word_takes_its_best_match_in_the_passage() -> None:
     dim = 8
     passages = [
-        token_set([1, 2, 3], basis(dim, 0, 1, 2)),  # has both question words
-        token_set([1, 4], basis(dim, 0, 3)),  # has one
-        token_set([], np.zeros((0, dim))),  # has none at all
+        stored([1, 2, 3], basis(dim, 0, 1, 2)),  # has both question words
+        stored([1, 4], basis(dim, 0, 3)),  # has one
+        stored([], np.zeros((0, dim))),  # has none at all
     ]
     index = TokenIndex.build(passages, dim, 16)
     question = token_set([1, 2], basis(dim, 0, 1))
@@ -64,7 +68,7 @@ def test_each_question_word_takes_its_best_match_in_the_passage() -> None:
 def test_a_rare_word_counts_for_more_than_a_common_one() -> None:
     dim = 8
     common, rare = 1, 2
-    passages = [token_set([common], basis(dim, 0)) for _ in range(6)] + [token_set([rare], basis(dim, 1))]
+    passages = [stored([common], basis(dim, 0)) for _ in range(6)] + [stored([rare], basis(dim, 1))]
     index = TokenIndex.build(passages, dim, 16)
     question = token_set([common, rare], basis(dim, 0, 1))
     scores = index.scores(np.array([0, 6]), question)
@@ -72,7 +76,7 @@ def test_a_rare_word_counts_for_more_than_a_common_one() -> None:
 
 
 def test_a_question_without_content_tokens_scores_nothing() -> None:
-    index = TokenIndex.build([token_set([1], basis(4, 0))], 4, 8)
+    index = TokenIndex.build([stored([1], basis(4, 0))], 4, 8)
     assert index.scores(np.array([0]), token_set([], np.zeros((0, 4)))).tolist() == [0.0]
 
 
@@ -98,7 +102,7 @@ def test_reworded_questions_find_the_passage_that_says_it_in_other_words(real_em
     texts = ["Dozens of houses were flattened in the shelling overnight.",
              "Diplomats in Geneva postponed the talks until next week."]
     _, _, tokens = real_embedder.encode_passages(texts, [[(0, len(t))] for t in texts])
-    index = TokenIndex.build(tokens, real_embedder.dimension, real_embedder.vocabulary_size)
+    index = TokenIndex.build([StoredTokens.of(t) for t in tokens], real_embedder.dimension, real_embedder.vocabulary_size)
     _, question = real_embedder.encode_questions(["How many homes were destroyed by the bombardment?"])
     scores = index.scores(np.array([0, 1]), question[0])
     assert scores[0] > scores[1] + 0.05
@@ -108,8 +112,8 @@ def test_the_bench_s_synthetic_passages_score_as_the_passages_they_copy() -> Non
     from qa_bot.bench import copied_tokens
 
     dim = 8
-    index = TokenIndex.build([token_set([1], basis(dim, 0)), token_set([2, 3], basis(dim, 1, 2)),
-                              token_set([4], basis(dim, 3))], dim, 16)
+    index = TokenIndex.build([stored([1], basis(dim, 0)), stored([2, 3], basis(dim, 1, 2)),
+                              stored([4], basis(dim, 3))], dim, 16)
     picks = np.array([2, 0, 2, 1])
     copies = copied_tokens(index, picks)
     question = token_set([1, 4], basis(dim, 0, 3))
