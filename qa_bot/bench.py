@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from qa_bot.settings import Settings
+from qa_bot.tokens import TokenIndex
 
 DEFAULT_SYNTHETIC = [10_000, 100_000, 1_000_000]
 WARMUP_CALLS = 5
@@ -520,7 +521,7 @@ def keyword_at_scale(tokens: TokenCorpus, query_tokens: list[list[str]], n: int,
     return {"n": n, "ms_median": figures["median"], "ms_p95": figures["p95"], "build_s": round(build_s, 6)}, keyword
 
 
-def copied_tokens(tokens: Any, picks: np.ndarray) -> Any:
+def copied_tokens(tokens: TokenIndex | None, picks: np.ndarray) -> TokenIndex | None:
     """Synthetic passage i has real passage picks[i]'s tokens: its rows, not a copy of them."""
     if tokens is None:
         return None

@@ -25,7 +25,7 @@ from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable, runs
 from qa_bot.dates import MONTHS, WEEKDAYS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, without_article
-from qa_bot.tokens import TokenSet
+from qa_bot.tokens import TokenSet, segment_rows
 
 CANDIDATES = 100
 # Late interaction rescores this many of the best fused candidates: every labelled
@@ -276,9 +276,7 @@ class Retriever:
         best_sentence = passage.astype(np.float64)
         has = lengths > 0
         if has.any():  # every candidate's sentences in one gather and one matmul
-            s, n = starts[has], lengths[has]
-            firsts = np.cumsum(n) - n
-            rows = np.repeat(s - firsts, n) + np.arange(int(n.sum()))
+            rows, firsts = segment_rows(starts[has], lengths[has])
             best_sentence[has] = np.maximum.reduceat(self.sentence_vectors[rows] @ qvec, firsts)
         share = self.weights.sentence
         return (1 - share) * passage + share * best_sentence
