@@ -64,6 +64,9 @@ class Hit:
     highlight: tuple[int, int] | None = None
     # Other passages that say the same thing (same caption in another outlet, a repeat).
     also_in: list[Passage] = field(default_factory=list)
+    # When adjacent paragraphs were joined into one excerpt (`passage`), the corpus
+    # passages it quotes, in reading order; empty for a single passage.
+    parts: list[Passage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

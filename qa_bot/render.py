@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
+from qa_bot.joining import parts
 from qa_bot.models import Answer, Coverage, Hit, Passage
 
 TELEGRAM_LIMIT = 4096  # UTF-16 code units per message
@@ -206,6 +207,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "document": p.document,
         "kind": p.kind,
         "position": p.position,
+        # Adjacent paragraphs quoted as one excerpt: every paragraph's position, in order.
+        "positions": [part.position for part in parts(hit)],
         "score": round(float(hit.score), 6),
         "highlight": list(hit.highlight) if hit.highlight else None,
         "also_in": [

@@ -20,6 +20,7 @@ import numpy as np
 
 from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
+from qa_bot.joining import JOIN_WINDOW, SEPARATOR, join_adjacent, parts
 from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable, runs
@@ -59,6 +60,7 @@ class Weights:
     tokens: float = 1.0  # late interaction: each question word's best match in the passage
     fragment: float = 0.3  # taken off a passage of no words, in proportion below FRAGMENT_WORDS
     per_document: int = 2  # at most this many of the top 5 from one document
+    join: int = JOIN_WINDOW  # adjacent paragraphs among this many first results are one excerpt
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ class Retriever:
         order = np.argsort(-fused)
         hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
         for hit in hits:
-            hit.highlight = self.highlight(hit.passage, query, qvec)
+            hit.highlight = self.highlight(hit, query, qvec)
         signals = self._signals(query, candidates, dense, keyword, evidence, judged)
         return Ranked(
             hits, signals, query,
@@ -339,7 +341,7 @@ class Retriever:
             by_group[group] = hit
             unique.append(hit)
         self._add_other_copies(unique)
-        return diversify(unique, k, self.weights.per_document)
+        return diversify(join_adjacent(unique, self.weights.join), k, self.weights.per_document)
 
     def _add_other_copies(self, hits: list[Hit]) -> None:
         """Copies outside the candidate list still belong in `also_in`."""
@@ -363,11 +365,26 @@ class Retriever:
             self._tokens_cache[passage.id] = found
         return found
 
-    def highlight(self, passage: Passage, query: Query, qvec: np.ndarray) -> tuple[int, int] | None:
-        """The sentence that best answers: meaning and shared rare words both count."""
-        spans = passage.sentences
+    def highlight(self, hit: Hit, query: Query, qvec: np.ndarray) -> tuple[int, int] | None:
+        """The sentence that best answers: meaning and shared rare words both count.
+        A joined excerpt is judged sentence by sentence across all its parts."""
+        spans: list[tuple[int, int]] = []
+        scores: list[np.ndarray] = []
+        shift = 0
+        for part in parts(hit):
+            spans += [(a + shift, b + shift) for a, b in part.sentences]
+            scores.append(self._sentence_scores(part, query, qvec))
+            shift += len(part.text) + len(SEPARATOR)
         if not spans:
             return None
+        text = hit.passage.text
+        best = int(np.argmax(np.concatenate(scores)))
+        start, end = spans[best]
+        trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", text[start:end])
+        return (start, start + len(trimmed)) if trimmed else (start, end)
+
+    def _sentence_scores(self, passage: Passage, query: Query, qvec: np.ndarray) -> np.ndarray:
+        spans = passage.sentences
         offsets = self.sentence_offsets
         vectors = self.sentence_vectors[offsets[passage.id] : offsets[passage.id + 1]]
         semantic = vectors @ qvec if len(vectors) == len(spans) else np.zeros(len(spans))
@@ -376,10 +393,7 @@ class Retriever:
         score = semantic + 0.5 * overlap
         if query.wants:
             score = score + HIGHLIGHT_KIND * np.array([states(passage.text[a:b], query.wants) for a, b in spans])
-        best = int(np.argmax(score))
-        start, end = spans[best]
-        trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", passage.text[start:end])
-        return (start, start + len(trimmed)) if trimmed else (start, end)
+        return score
 
     # --- abstention signals ----------------------------------------------------------
 
@@ -413,7 +427,7 @@ class Retriever:
         )
 
 
-HIGHLIGHT_KIND = 0.1  # for a sentence that states the kind of answer asked for ("how many": a figure)
+HIGHLIGHT_KIND = 0.2  # for a sentence that states the kind of answer asked for ("how many": a figure)
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
                     r"|thousands?|millions?|half|quarters?|thirds?|percent)\b", re.IGNORECASE)
 TIME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?\s*\d|\b(?:"

@@ -1,0 +1,79 @@
+"""Adjacent paragraphs of one article that both rank near the top become one excerpt.
+
+News paragraphs are short, and one thought often runs over two of them: a lede names
+the event ("a large majority of members voted for a … General Assembly resolution")
+and the next paragraph gives its figures ("122 votes in favor and 13 against"). A
+question matches the lede best; the answer is in the paragraph after it. When both
+are among the first results they are quoted together, in reading order, as one
+result: the reader gets the answer with its context in the first place, and the
+article does not spend two of the five places on one thought. This is the
+"auto-merging" idea of LlamaIndex's retriever, applied to retrieved neighbours only,
+so an excerpt never grows beyond what the question reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa_bot.models import Hit, Passage
+
+JOIN_WINDOW = 5  # only results that would be shown first are joined
+JOIN_CHARS = 900  # an excerpt stays quotable: about two news paragraphs
+SEPARATOR = "\n\n"
+
+
+def join_adjacent(hits: list[Hit], window: int = JOIN_WINDOW, limit: int = JOIN_CHARS) -> list[Hit]:
+    """The hits, with each paragraph among the first `window` folded into a better-ranked
+    hit of its article that it directly precedes or follows (while the excerpt stays
+    under `limit` characters). Order and scores are those of the better-ranked part."""
+    joined: list[Hit] = []
+    for hit in hits[:window]:
+        at = next((i for i, run in enumerate(joined) if _continues(run, hit.passage, limit)), None)
+        if at is None:
+            joined.append(hit)
+        else:
+            joined[at] = _absorb(joined[at], hit)
+    return joined + hits[window:]
+
+
+def parts(hit: Hit) -> list[Passage]:
+    """The corpus passages a hit quotes, in reading order."""
+    return hit.parts or [hit.passage]
+
+
+def joined_passage(pieces: list[Passage]) -> Passage:
+    """One passage quoting `pieces` (consecutive paragraphs of one article) in order;
+    it keeps the first piece's id and position, and every piece's sentences and dates."""
+    first = pieces[0]
+    sentences: list[tuple[int, int]] = []
+    shift = 0
+    for piece in pieces:
+        sentences += [(a + shift, b + shift) for a, b in piece.sentences]
+        shift += len(piece.text) + len(SEPARATOR)
+    return replace(
+        first,
+        text=SEPARATOR.join(p.text for p in pieces),
+        sentences=sentences,
+        dates=sorted({d for p in pieces for d in p.dates}),
+    )
+
+
+def _continues(run: Hit, passage: Passage, limit: int) -> bool:
+    pieces = parts(run)
+    if passage.kind != "paragraph" or pieces[0].kind != "paragraph" or passage.document != pieces[0].document:
+        return False
+    if passage.position not in (pieces[0].position - 1, pieces[-1].position + 1):
+        return False
+    return sum(len(p.text) + len(SEPARATOR) for p in pieces) + len(passage.text) <= limit
+
+
+def _absorb(run: Hit, hit: Hit) -> Hit:
+    """A new hit (the ranked hits are left as they were) quoting both, in order."""
+    pieces = sorted([*parts(run), *parts(hit)], key=lambda p: p.position)
+    also_in = list(run.also_in)
+    known = {p.document for p in also_in} | {run.passage.document}
+    for other in hit.also_in:
+        if other.document not in known:
+            also_in.append(other)
+            known.add(other.document)
+    return replace(run, passage=joined_passage(pieces), parts=pieces, also_in=also_in)
