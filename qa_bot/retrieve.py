@@ -408,23 +408,29 @@ class Retriever:
                  evidence: np.ndarray, at: int) -> Signals:
         """`at`: the candidate judged (its position in `candidates`)."""
         order = np.argsort(-evidence)
-        first = int(candidates[at])
-        copies = self.copies.get(int(self.index.groups[first]), np.array([first]))
-        pieces = [self.table.documents[code] for code in set(self.table.document[copies].tolist())]
-        # "in 2016" asks nothing a piece published in 2016 must spell out.
-        years = {(d.get("published") or "")[:4] for d in pieces} - {""}
-        in_pieces = set().union(*(self.document_stems(d["file"]) for d in pieces), years)
-        names = [w for w in query.names
-                 if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces]
+        runner_up = next((int(i) for i in order if i != at), at)
         return Signals(
             dense_top=float(dense.max()),
             dense_hit=float(dense[at]),
             dense_lead=float(dense.max() - np.median(dense)),
-            unknown_names=len(names),
+            unknown_names=min(self._unknown_names(query, int(candidates[i])) for i in (at, runner_up)),
             fused_top=float(evidence[order[0]]),
             fused_lead=float(evidence[order[0]] - evidence[order[min(4, len(order) - 1)]]),
             agreement=float(int(candidates[np.argmax(dense)]) == int(candidates[np.argmax(keyword)])),
         )
+
+    def _unknown_names(self, query: Query, passage: int) -> int:
+        """The question's names and numbers that the passage's article (and its copies'
+        articles) never mention. The caller takes the fewer of the first two results:
+        they are often nearly tied, and a name the answer's own article holds is not
+        unknown because a neighbouring article came first (it declined "Why is Aleppo's
+        Old City considered internationally important?" when a caption came first)."""
+        copies = self.copies.get(int(self.index.groups[passage]), np.array([passage]))
+        pieces = [self.table.documents[code] for code in set(self.table.document[copies].tolist())]
+        # "in 2016" asks nothing a piece published in 2016 must spell out.
+        years = {(d.get("published") or "")[:4] for d in pieces} - {""}
+        in_pieces = set().union(*(self.document_stems(d["file"]) for d in pieces), years)
+        return sum(1 for w in query.names if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces)
 
 
 HIGHLIGHT_KIND = 0.2  # for a sentence that states the kind of answer asked for ("how many": a figure)

@@ -448,3 +448,26 @@ def test_the_highlight_of_a_how_many_question_is_the_sentence_with_the_figure(re
     hit = next(h for h in hits if "122 votes" in h.passage.text)
     start, end = hit.highlight
     assert "122 votes" in hit.passage.text[start:end]
+
+
+@slow
+def test_names_count_as_known_when_either_of_the_first_two_results_articles_has_them(real_answerer) -> None:
+    """A near tie for first place puts another article's passage first; the question's
+    names are then judged against the runner-up's article too (not the fifth's)."""
+    import numpy as np
+
+    retriever = real_answerer.retriever
+    query = retriever.parser.parse("What did Rupert Colville say about Aleppo?")
+    documents = [p.document for p in retriever.passages]
+    named = next(i for i, p in enumerate(retriever.passages) if "Colville" in p.text)
+    others = [i for i, d in enumerate(documents) if d != documents[named]][:4]
+    assert retriever._unknown_names(query, others[0]) >= 2  # "Rupert", "Colville"
+    assert retriever._unknown_names(query, named) == 0
+
+    def unknown(order: list[int]) -> int:
+        candidates = np.array(order, dtype=np.int64)
+        scores = np.linspace(1.0, 0.5, len(order))
+        return retriever._signals(query, candidates, scores, scores, scores, at=0).unknown_names
+
+    assert unknown([others[0], named, *others[1:]]) == 0
+    assert unknown([others[0], others[1], named, *others[2:]]) >= 2
