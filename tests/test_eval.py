@@ -261,7 +261,7 @@ def test_independent_questions_hold(real_answerer) -> None:
     under what was measured when it arrived, so that a change fitting the other sets at
     its expense fails here."""
     f = _figures(evaluate(real_answerer, load_items(INDEPENDENT)))
-    assert f["r5"] >= 0.92 and f["abstention"] >= 0.4 and f["false"] <= 0.05, f
+    assert f["r5"] >= 0.95 and f["abstention"] >= 0.4 and f["false"] <= 0.04, f
     assert f["r1"] >= 0.88 and f["mrr"] >= 0.92, f
 
 
