@@ -97,3 +97,17 @@ def test_the_un_vote_figures_come_with_the_paragraph_the_question_matches(real_a
     assert "122 votes in favor" in first.passage.text[start:end]
     others = [h.passage.text for h in answer.hits[1:]]
     assert not any("122 votes" in text for text in others)  # quoted once, not again below
+
+
+def test_a_joined_excerpt_renders_with_its_highlight_in_the_second_paragraph() -> None:
+    from qa_bot.models import Answer
+    from qa_bot.render import answer_html, hit_text
+
+    lede, figures = paragraph(25, "Members voted on <Friday> & more."), paragraph(26, FIGURES)
+    (joined,) = join_adjacent([hit(figures, 0.9), hit(lede, 0.8)])
+    start = joined.passage.text.index("The resolution")
+    joined.highlight = (start, start + len("The resolution, advanced by Canada, received 122 votes in favor."))
+    (message,) = answer_html(Answer("q?", abstained=False, hits=[joined]))
+    assert "Members voted on &lt;Friday&gt; &amp; more.\n\n<b>The resolution, advanced by Canada," in message
+    assert "122 votes in favor.</b> Thirty-six" in message
+    assert "**The resolution" in hit_text(joined, 1)
