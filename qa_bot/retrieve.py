@@ -54,7 +54,7 @@ class Weights:
     keyword: float = 0.6
     date: float = 0.15
     outlet: float = 0.5  # a named outlet's passages first, unless others answer far better
-    author: float = 0.6  # bylines and contributor lines, when the question asks who wrote
+    author: float = 1.0  # bylines and contributor lines, when the question asks who wrote
     title: float = 0.1  # passages of the piece whose headline the question echoes
     neighbour: float = 0.1  # share of the best adjacent passage's score (context)
     tokens: float = 1.0  # late interaction: each question word's best match in the passage

@@ -471,3 +471,20 @@ def test_names_count_as_known_when_either_of_the_first_two_results_articles_has_
 
     assert unknown([others[0], named, *others[1:]]) == 0
     assert unknown([others[0], others[1], named, *others[2:]]) >= 2
+
+
+@slow
+@pytest.mark.parametrize("question", [
+    "Who are the reporters behind the New York Times story about people fleeing Aleppo?",
+    "Who reported the New York Times story on men escaping rebel-held areas?",
+    "Which correspondents filed the New York Times article about Aleppo?",
+    "Which journalists wrote the Times article about the government advance?",
+    "who contributed reporting to the nyt story",
+])
+def test_a_question_about_who_wrote_a_piece_gets_its_byline_first(real_answerer, question: str) -> None:
+    """However much of the piece's subject the question repeats, the answer is the byline."""
+    from qa_bot.chunking import names_authors
+
+    first = real_answerer.ask(question).hits[0].passage
+    assert first.outlet == "The New York Times"
+    assert names_authors(first.text, first.authors) or "contributed" in first.text, first.text[:120]
