@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import faiss
 import numpy as np
@@ -244,16 +244,35 @@ def _reusable(previous: Path, model: str) -> dict[str, Embedded]:
         return {}
 
 
+# Passages encoded at a time. A forward pass yields every token's float32 vector
+# (about 90 KB a passage); only the quantised content tokens (about 13 KB) are kept,
+# so a build's memory no longer grows with the full token vectors of the whole corpus.
+ENCODE_CHUNK = 512
+
+
+def _progress(chunks: list[list[Passage]], total: int, show: bool) -> Iterator[list[Passage]]:
+    if not show:
+        yield from chunks
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc="Embedding", unit="passage") as bar:
+        for chunk in chunks:
+            yield chunk
+            bar.update(len(chunk))
+
+
 def embed_all(
     passages: list[Passage], embedder: Embedder, cache: dict[str, Embedded], progress: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, TokenIndex, int]:
     todo = [p for p in passages if p.text not in cache or len(cache[p.text][1]) != len(p.sentences)]
-    if todo:
-        vecs, sent_vecs, tokens = embedder.encode_passages(
-            [p.text for p in todo], [p.sentences for p in todo], progress=progress
-        )
+    # Longest first, so each chunk holds texts of like length and batches pad little.
+    todo.sort(key=lambda p: -len(p.text))
+    chunks = [todo[start : start + ENCODE_CHUNK] for start in range(0, len(todo), ENCODE_CHUNK)]
+    for chunk in _progress(chunks, len(todo), progress):
+        vecs, sent_vecs, tokens = embedder.encode_passages([p.text for p in chunk], [p.sentences for p in chunk])
         start = 0
-        for p, vec, token_set in zip(todo, vecs, tokens):
+        for p, vec, token_set in zip(chunk, vecs, tokens):
             cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)], StoredTokens.of(token_set))
             start += len(p.sentences)
     dim = embedder.dimension

@@ -28,9 +28,11 @@ class CountingEmbedder(HashingEmbedder):
     def __init__(self) -> None:
         super().__init__(64)
         self.encoded: list[str] = []
+        self.calls: list[int] = []
 
     def encode_passages(self, texts, spans, *, progress=False):
         self.encoded.extend(texts)
+        self.calls.append(len(texts))
         return super().encode_passages(texts, spans, progress=progress)
 
 
@@ -188,6 +190,22 @@ def test_rebuild_of_an_unchanged_corpus_embeds_nothing(built: tuple[Path, Path])
     report = build_index(corpus, out, embedder)
     assert report.embedded == 0 and embedder.encoded == []
     assert report.passages == len(read_passages(corpus)[1])
+
+
+INDEX_ARRAYS = ("vectors.npy", "sentence_vectors.npy", "sentence_offsets.npy", "token_codes.npy",
+                "token_scales.npy", "token_ids.npy", "token_offsets.npy", "groups.npy")
+
+
+def test_passages_are_encoded_a_chunk_at_a_time_to_the_same_index(tmp_path: Path, pristine: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forward pass's full token vectors are dropped chunk by chunk, so the memory a
+    build needs does not grow with them; the index is the same as from one pass."""
+    monkeypatch.setattr(index_module, "ENCODE_CHUNK", 7)
+    embedder = CountingEmbedder()
+    report = build_index(pristine / "corpus", tmp_path / "index", embedder)
+    assert max(embedder.calls) == 7 and sum(embedder.calls) == report.passages > 7
+    for name in INDEX_ARRAYS:
+        assert np.array_equal(np.load(tmp_path / "index" / name), np.load(pristine / "index" / name)), name
 
 
 def test_a_rebuild_keeps_reused_tokens_exactly_as_stored(built: tuple[Path, Path]) -> None:
