@@ -264,7 +264,7 @@ def _progress(chunks: list[list[Passage]], total: int, show: bool) -> Iterator[l
 
 def embed_all(
     passages: list[Passage], embedder: Embedder, cache: dict[str, Embedded], progress: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, TokenIndex, int]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[StoredTokens], int]:
     todo = [p for p in passages if p.text not in cache or len(cache[p.text][1]) != len(p.sentences)]
     # Longest first, so each chunk holds texts of like length and batches pad little.
     todo.sort(key=lambda p: -len(p.text))
@@ -280,7 +280,7 @@ def embed_all(
     sentence_rows = [cache[p.text][1] for p in passages]
     sentences = np.concatenate(sentence_rows).astype(np.float32) if sentence_rows else np.zeros((0, dim), np.float32)
     offsets = np.concatenate([[0], np.cumsum([len(r) for r in sentence_rows])]).astype(np.int64)
-    tokens = TokenIndex.build([cache[p.text][2] for p in passages], dim, embedder.vocabulary_size)
+    tokens = [cache[p.text][2] for p in passages]
     return vectors, sentences, offsets, tokens, len(todo)
 
 
@@ -319,7 +319,8 @@ def build_index(
     }
     texts = [p.text for p in passages]
     try:
-        write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, tokens, dense, groups, texts))
+        write_atomically(out_dir, lambda tmp: _write(tmp, meta, passages, vectors, sentence_vectors, offsets, tokens,
+                                                        embedder.vocabulary_size, dense, groups, texts))
     except OSError as exc:  # a full disk, a read-only folder: say so, the old index stays
         reason = exc.strerror or str(exc)
         raise IndexProblem(f"could not write the index to {out_dir}: {reason}; the previous index is unchanged") from None
@@ -329,14 +330,15 @@ def build_index(
 
 
 def _write(tmp: Path, meta: dict, passages: list[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
-           offsets: np.ndarray, tokens: TokenIndex, dense: faiss.Index, groups: np.ndarray, texts: list[str]) -> None:
+           offsets: np.ndarray, tokens: list[StoredTokens], vocabulary: int, dense: faiss.Index, groups: np.ndarray,
+           texts: list[str]) -> None:
     np.save(tmp / OFFSETS, write_passages(tmp / PASSAGES, passages))
     PassageTable.from_passages(passages).save(tmp / TABLE)
     np.save(tmp / "vectors.npy", vectors)
     np.save(tmp / "sentence_vectors.npy", sentence_vectors)
     np.save(tmp / "sentence_offsets.npy", offsets)
     np.save(tmp / "groups.npy", groups)
-    tokens.save(tmp)
+    TokenIndex.write(tmp, tokens, vectors.shape[1], vocabulary)
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     KeywordIndex.build(texts).save(tmp / "bm25")
     Vocabulary.build([without_credit(t) for t in texts]).save(tmp / "vocabulary.json")

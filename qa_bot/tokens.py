@@ -17,10 +17,12 @@ scale, which ranked exactly as float32 did on every labelled set.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.format import open_memmap
 
 # Words that match everything and so tell nothing, on both sides of the comparison.
 FUNCTION_WORDS = frozenset(
@@ -79,6 +81,18 @@ def segment_rows(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, n
     return np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum())), firsts
 
 
+def passage_offsets(sets: Sequence[StoredTokens]) -> np.ndarray:
+    """Where each passage's tokens begin, and (last) where the tokens end."""
+    return np.concatenate([[0], np.cumsum([len(s.ids) for s in sets])]).astype(np.int64)
+
+
+def corpus_idf(sets: Sequence[StoredTokens], vocabulary: int) -> np.ndarray:
+    frequency = np.zeros(vocabulary, dtype=np.int64)
+    for s in sets:
+        np.add.at(frequency, np.unique(s.ids[s.ids < vocabulary]), 1)
+    return np.log((len(sets) + 1) / (frequency + 0.5)).clip(0, IDF_CAP).astype(np.float32)
+
+
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
@@ -98,16 +112,31 @@ class TokenIndex:
     FILES = ("token_codes.npy", "token_scales.npy", "token_ids.npy", "token_offsets.npy", "token_idf.npy")
 
     @classmethod
-    def build(cls, sets: list[StoredTokens], dimension: int, vocabulary: int) -> TokenIndex:
+    def build(cls, sets: Sequence[StoredTokens], dimension: int, vocabulary: int) -> TokenIndex:
         codes = np.concatenate([s.codes for s in sets]) if sets else np.zeros((0, dimension), np.int8)
         scales = np.concatenate([s.scales for s in sets]) if sets else np.zeros(0, np.float32)
         ids = np.concatenate([s.ids for s in sets]).astype(np.int32) if sets else np.zeros(0, np.int32)
-        offsets = np.concatenate([[0], np.cumsum([len(s.ids) for s in sets])]).astype(np.int64)
-        frequency = np.zeros(vocabulary, dtype=np.int64)
-        for s in sets:
-            np.add.at(frequency, np.unique(s.ids[s.ids < vocabulary]), 1)
-        idf = np.log((len(sets) + 1) / (frequency + 0.5)).clip(0, IDF_CAP).astype(np.float32)
-        return cls(codes, scales, ids, offsets[:-1], offsets[1:], idf)
+        offsets = passage_offsets(sets)
+        return cls(codes, scales, ids, offsets[:-1], offsets[1:], corpus_idf(sets, vocabulary))
+
+    @classmethod
+    def write(cls, directory: Path, sets: Sequence[StoredTokens], dimension: int, vocabulary: int) -> None:
+        """What `build(...).save(directory)` writes, filled in place passage by passage:
+        a build does not hold a second, concatenated copy of every token (13 KB a passage)."""
+        offsets = passage_offsets(sets)
+        total = int(offsets[-1])
+        if total == 0:
+            return cls.build(sets, dimension, vocabulary).save(directory)
+        columns = [open_memmap(directory / name, mode="w+", dtype=dtype, shape=shape) for name, dtype, shape in
+                   zip(cls.FILES, (np.int8, np.float32, np.int32), ((total, dimension), (total,), (total,)))]
+        for s, a, b in zip(sets, offsets[:-1], offsets[1:]):
+            for column, part in zip(columns, (s.codes, s.scales, s.ids)):
+                column[a:b] = part
+        for column in columns:
+            column.flush()
+        del columns
+        np.save(directory / cls.FILES[3], offsets)
+        np.save(directory / cls.FILES[4], corpus_idf(sets, vocabulary))
 
     def save(self, directory: Path) -> None:
         offsets = np.concatenate([self.starts[:1], self.ends]) if len(self.ends) else np.zeros(1, np.int64)

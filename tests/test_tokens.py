@@ -43,6 +43,21 @@ def test_int8_storage_keeps_every_vector_within_rounding(tmp_path: Path) -> None
             assert cosines.min() > 0.999
 
 
+@pytest.mark.parametrize("lengths", [(5, 0, 9, 1), (0, 0), ()])
+def test_writing_in_place_gives_the_files_a_built_index_saves(tmp_path: Path, lengths: tuple[int, ...]) -> None:
+    """A build writes tokens straight to their files; what it writes is what
+    `build(...).save()` would, byte for byte, down to the idf table."""
+    sets = [StoredTokens.of(token_set([(3 * i + j) % 40 for j in range(n)], RNG.normal(size=(n, 16))))
+            for i, n in enumerate(lengths)]
+    (tmp_path / "built").mkdir()
+    (tmp_path / "written").mkdir()
+    TokenIndex.build(sets, 16, 64).save(tmp_path / "built")
+    TokenIndex.write(tmp_path / "written", sets, 16, 64)
+    for name in TokenIndex.FILES:
+        assert (tmp_path / "written" / name).read_bytes() == (tmp_path / "built" / name).read_bytes(), name
+    assert len(TokenIndex.load(tmp_path / "written")) == len(lengths)
+
+
 def test_token_files_that_disagree_are_refused(tmp_path: Path) -> None:
     TokenIndex.build([stored([1, 2], RNG.normal(size=(2, 8)))], 8, 16).save(tmp_path)
     np.save(tmp_path / "token_ids.npy", np.zeros(3, dtype=np.int32))
