@@ -31,7 +31,7 @@ from qa_bot.manifest import MANIFEST_NAME, ManifestError, load_manifest
 from qa_bot.models import Document, Passage
 from qa_bot.store import OFFSETS, PASSAGES, TABLE, PassagesChanged, PassageStore, PassageTable, write_passages
 from qa_bot.tokens import SCHEME as TOKEN_SCHEME
-from qa_bot.tokens import StoredTokens, TokenIndex
+from qa_bot.tokens import StoredTokens, TokenIndex, TokenSpool
 
 # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table;
 # 4: the words the corpus writes as names, in the vocabulary
@@ -263,18 +263,24 @@ def _progress(chunks: list[list[Passage]], total: int, show: bool) -> Iterator[l
 
 
 def embed_all(
-    passages: list[Passage], embedder: Embedder, cache: dict[str, Embedded], progress: bool
+    passages: list[Passage], embedder: Embedder, cache: dict[str, Embedded], progress: bool, spool: TokenSpool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[StoredTokens], int]:
+    """Every passage's vectors and tokens, from `cache` or encoded; new tokens go to
+    `spool` chunk by chunk and come back as views of it."""
     todo = [p for p in passages if p.text not in cache or len(cache[p.text][1]) != len(p.sentences)]
     # Longest first, so each chunk holds texts of like length and batches pad little.
     todo.sort(key=lambda p: -len(p.text))
     chunks = [todo[start : start + ENCODE_CHUNK] for start in range(0, len(todo), ENCODE_CHUNK)]
+    fresh: dict[str, tuple[np.ndarray, np.ndarray, tuple[int, int]]] = {}
     for chunk in _progress(chunks, len(todo), progress):
         vecs, sent_vecs, tokens = embedder.encode_passages([p.text for p in chunk], [p.sentences for p in chunk])
         start = 0
         for p, vec, token_set in zip(chunk, vecs, tokens):
-            cache[p.text] = (vec, sent_vecs[start : start + len(p.sentences)], StoredTokens.of(token_set))
+            fresh[p.text] = (vec, sent_vecs[start : start + len(p.sentences)], spool.add(StoredTokens.of(token_set)))
             start += len(p.sentences)
+    spooled = spool.read()
+    for text, (vec, sentence_vectors, span) in fresh.items():
+        cache[text] = (vec, sentence_vectors, spooled(span))
     dim = embedder.dimension
     vectors = np.array([cache[p.text][0] for p in passages], dtype=np.float32).reshape(-1, dim)
     sentence_rows = [cache[p.text][1] for p in passages]
@@ -298,8 +304,31 @@ def build_index(
     documents, passages = read_passages(corpus_dir)
     say(f"Read {len(documents)} documents into {len(passages)} passages.")
     cache = _reusable(out_dir, embedder.name) if out_dir.exists() else {}
+    spool_dir = _spool_folder(out_dir)
+    spool = TokenSpool(spool_dir, embedder.dimension)
+    try:
+        return _embed_and_write(corpus_dir, out_dir, embedder, documents, passages, cache, spool,
+                                index_type, flat_max, progress, started)
+    finally:
+        spool.close()
+        shutil.rmtree(spool_dir, ignore_errors=True)
+
+
+def _spool_folder(out_dir: Path) -> Path:
+    """Beside the index (same disk): the tokens of a build wait there until written."""
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tokens-", dir=parent))
+    except OSError as exc:
+        raise IndexProblem(f"could not write the index to {out_dir}: {exc.strerror or exc}") from None
+
+
+def _embed_and_write(corpus_dir: Path, out_dir: Path, embedder: Embedder, documents: list[Document],
+                     passages: list[Passage], cache: dict[str, Embedded], spool: TokenSpool, index_type: str,
+                     flat_max: int, progress: bool, started: float) -> BuildReport:
     encode_started = time.perf_counter()
-    vectors, sentence_vectors, offsets, tokens, embedded = embed_all(passages, embedder, cache, progress)
+    vectors, sentence_vectors, offsets, tokens, embedded = embed_all(passages, embedder, cache, progress, spool)
     encode_seconds = time.perf_counter() - encode_started
     kind = choose_index_type(len(passages), index_type, flat_max)
     dense = make_faiss(vectors, kind)

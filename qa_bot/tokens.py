@@ -17,7 +17,7 @@ scale, which ranked exactly as float32 did on every labelled set.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +64,40 @@ class StoredTokens:
 
     def vectors(self) -> np.ndarray:
         return self.codes.astype(np.float32) * self.scales[:, None]
+
+
+class TokenSpool:
+    """Quantised tokens appended to files as passages are encoded, then read back
+    memory-mapped: a build holds one chunk's tokens in memory, not the corpus's
+    (13 KB a passage, 13 GB at a million passages)."""
+
+    PARTS = (("codes", np.int8), ("scales", np.float32), ("ids", np.int32))
+
+    def __init__(self, folder: Path, dimension: int) -> None:
+        self.folder, self.dimension, self.rows = folder, dimension, 0
+        self._files = [open(folder / f"spool_{name}", "wb") for name, _ in self.PARTS]
+
+    def add(self, tokens: StoredTokens) -> tuple[int, int]:
+        """Where the passage's tokens are among the spooled rows."""
+        for file, part in zip(self._files, (tokens.codes, tokens.scales, tokens.ids)):
+            file.write(np.ascontiguousarray(part).tobytes())
+        start, self.rows = self.rows, self.rows + len(tokens.ids)
+        return start, self.rows
+
+    def close(self) -> None:
+        for file in self._files:
+            file.close()
+
+    def read(self) -> Callable[[tuple[int, int]], StoredTokens]:
+        """Closes the spool; the returned function gives a passage's tokens as views."""
+        self.close()
+        if self.rows == 0:
+            empty = StoredTokens(np.zeros(0, np.int32), np.zeros((0, self.dimension), np.int8), np.zeros(0, np.float32))
+            return lambda span: empty
+        codes, scales, ids = (np.asarray(np.memmap(self.folder / f"spool_{name}", dtype=dtype, mode="r"))
+                              for name, dtype in self.PARTS)
+        codes = codes.reshape(-1, self.dimension)
+        return lambda span: StoredTokens(ids[span[0] : span[1]], codes[span[0] : span[1]], scales[span[0] : span[1]])
 
 
 def is_content(token: str) -> bool:

@@ -208,6 +208,26 @@ def test_passages_are_encoded_a_chunk_at_a_time_to_the_same_index(tmp_path: Path
         assert np.array_equal(np.load(tmp_path / "index" / name), np.load(pristine / "index" / name)), name
 
 
+class FailingEmbedder(CountingEmbedder):
+    def encode_passages(self, texts, spans, *, progress=False):
+        if self.calls:
+            raise RuntimeError("the encoder failed")
+        return super().encode_passages(texts, spans, progress=progress)
+
+
+def test_a_build_leaves_no_spooled_tokens_behind(tmp_path: Path, pristine: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "index"
+    build_index(pristine / "corpus", out, HashingEmbedder(64))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+    monkeypatch.setattr(index_module, "ENCODE_CHUNK", 7)
+    embedder = FailingEmbedder()
+    with pytest.raises(RuntimeError):  # fails after spooling a chunk
+        build_index(pristine / "corpus", tmp_path / "other", embedder)
+    assert embedder.calls == [7]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+
+
 def test_a_rebuild_keeps_reused_tokens_exactly_as_stored(built: tuple[Path, Path]) -> None:
     corpus, out = built
     before = {name: np.load(out / name) for name in ("token_codes.npy", "token_scales.npy", "token_ids.npy")}

@@ -134,3 +134,19 @@ def test_the_bench_s_synthetic_passages_score_as_the_passages_they_copy() -> Non
     question = token_set([1, 4], basis(dim, 0, 3))
     assert len(copies) == 4 and copies.codes is index.codes  # rows shared, not copied
     assert np.allclose(copies.scores(np.arange(4), question), index.scores(picks, question))
+
+
+def test_spooled_tokens_come_back_as_they_went_in(tmp_path: Path) -> None:
+    from qa_bot.tokens import TokenSpool
+
+    sets = [stored(list(range(n)), RNG.normal(size=(n, 8))) if n else StoredTokens.of(token_set([], np.zeros((0, 8))))
+            for n in (3, 0, 5)]
+    spool = TokenSpool(tmp_path, 8)
+    spans = [spool.add(s) for s in sets]
+    assert spans == [(0, 3), (3, 3), (3, 8)]
+    read = spool.read()
+    for original, span in zip(sets, spans):
+        back = read(span)
+        assert np.array_equal(back.codes, original.codes) and np.array_equal(back.scales, original.scales)
+        assert np.array_equal(back.ids, original.ids)
+    assert len(TokenSpool(tmp_path / "..", 8).read()((0, 0)).ids) == 0  # nothing spooled
