@@ -606,6 +606,18 @@ def test_a_tentative_answer_opens_with_its_caveat(bot: Harness) -> None:
     assert render.TENTATIVE not in assert_telegram_message(wait_results(bot, other, 1)[0])
 
 
+def test_neighbouring_paragraphs_arrive_as_one_quote_with_the_answer_in_bold(bot: Harness) -> None:
+    """The real bot joins the NYT lede on the UN vote with the paragraph giving the count."""
+    if bot.kind != "real":
+        pytest.skip("joining is done by the real answering core")
+    chat = new_user()
+    bot.say(chat, chat, "How many votes in favor did the UN General Assembly resolution on Syria receive?")
+    first = assert_telegram_message(wait_results(bot, chat, 1)[0])
+    quote = first[first.index("1. <blockquote>") : first.index("</blockquote>")]
+    assert "large majority of members voted" in quote and "\n\n" in quote
+    assert re.search(r"<b>[^<]*122 votes in favor[^<]*</b>", quote), quote
+
+
 def test_stale_more_button_after_restart_says_ask_again(bot: Harness) -> None:
     chat = new_user()
     old = {"message_id": 42, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
