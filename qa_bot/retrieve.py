@@ -20,7 +20,7 @@ import numpy as np
 
 from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
-from qa_bot.joining import JOIN_WINDOW, SEPARATOR, join_adjacent, parts
+from qa_bot.joining import JOIN_WINDOW, join_adjacent, parts
 from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable, runs
@@ -367,20 +367,14 @@ class Retriever:
 
     def highlight(self, hit: Hit, query: Query, qvec: np.ndarray) -> tuple[int, int] | None:
         """The sentence that best answers: meaning and shared rare words both count.
-        A joined excerpt is judged sentence by sentence across all its parts."""
-        spans: list[tuple[int, int]] = []
-        scores: list[np.ndarray] = []
-        shift = 0
-        for part in parts(hit):
-            spans += [(a + shift, b + shift) for a, b in part.sentences]
-            scores.append(self._sentence_scores(part, query, qvec))
-            shift += len(part.text) + len(SEPARATOR)
+        A joined excerpt is judged sentence by sentence across all its parts (its
+        sentence spans are its parts' in order)."""
+        spans = hit.passage.sentences
         if not spans:
             return None
-        text = hit.passage.text
-        best = int(np.argmax(np.concatenate(scores)))
-        start, end = spans[best]
-        trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", text[start:end])
+        scores = np.concatenate([self._sentence_scores(part, query, qvec) for part in parts(hit)])
+        start, end = spans[int(np.argmax(scores))]
+        trimmed = re.sub(r"\s*\([^()]*\)\s*$", "", hit.passage.text[start:end])
         return (start, start + len(trimmed)) if trimmed else (start, end)
 
     def _sentence_scores(self, passage: Passage, query: Query, qvec: np.ndarray) -> np.ndarray:
