@@ -38,7 +38,7 @@ class Embedder(Protocol):
         ...
 
     def encode_passages(
-        self, texts: list[str], spans: list[list[tuple[int, int]]], *, progress: bool = False
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
     ) -> tuple[np.ndarray, np.ndarray, list[TokenSet]]:
         """Passage vectors; for each sentence span in order, a sentence vector; each
         passage's content tokens."""
@@ -113,7 +113,7 @@ class SentenceEmbedder:
         return vectors, tokens
 
     def encode_passages(
-        self, texts: list[str], spans: list[list[tuple[int, int]]], *, progress: bool = False
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
     ) -> tuple[np.ndarray, np.ndarray, list[TokenSet]]:
         """One forward pass gives all three: sentence vectors are mean-pooled token
         vectors of the sentence's tokens, in the context of the whole passage ("late
@@ -129,7 +129,7 @@ class SentenceEmbedder:
             texts, return_offsets_mapping=True, truncation=True, max_length=self._model.max_seq_length
         )
         offsets = encoded["offset_mapping"]
-        tokens = self._token_vectors(texts, [len(o) for o in offsets], progress)
+        tokens = self._token_vectors(texts, [len(o) for o in offsets])
         passages, sentences, content = [], [], []
         for token_vectors, token_offsets, ids, text_spans in zip(tokens, offsets, encoded["input_ids"], spans):
             matrix = token_vectors.float().cpu().numpy()
@@ -150,7 +150,7 @@ class SentenceEmbedder:
         keep = self._is_content[ids]
         return TokenSet(ids[keep].astype(np.int32), unit_rows(vectors[keep]))
 
-    def _token_vectors(self, texts: list[str], lengths: list[int], progress: bool) -> list[Any]:
+    def _token_vectors(self, texts: list[str], lengths: list[int]) -> list[Any]:
         """Each text's token vectors, `batch_size` texts a forward pass, batched by token count.
 
         A batch is padded to its longest text. sentence-transformers groups texts by
@@ -162,10 +162,6 @@ class SentenceEmbedder:
         """
         order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
-        if progress:
-            from tqdm.auto import tqdm
-
-            batches = tqdm(batches, desc="Batches")
         vectors: list[Any] = [None] * len(texts)
         for batch in batches:
             found = self._model.encode(
@@ -204,7 +200,7 @@ class HashingEmbedder:
         return self.encode(texts), [self._tokens(text) for text in texts]
 
     def encode_passages(
-        self, texts: list[str], spans: list[list[tuple[int, int]]], *, progress: bool = False
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
     ) -> tuple[np.ndarray, np.ndarray, list[TokenSet]]:
         sentences = [text[a:b] for text, text_spans in zip(texts, spans) for a, b in text_spans]
         tokens = [self._tokens(text) for text in texts]

@@ -47,8 +47,9 @@ class TokenSet:
 class StoredTokens:
     """One passage's content tokens as stored: int8 codes with one scale per token.
 
-    A build quantises each passage as soon as it is encoded, so a corpus is held at
-    392 bytes a token rather than 1,536, and a rebuild reuses stored tokens as they are.
+    A build quantises each passage as soon as it is encoded (392 bytes a token rather
+    than 1,536) and spools it to disk (`TokenSpool`); a rebuild reuses stored tokens
+    as they are.
     """
 
     ids: np.ndarray  # int32 (n,)

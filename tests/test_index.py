@@ -30,10 +30,10 @@ class CountingEmbedder(HashingEmbedder):
         self.encoded: list[str] = []
         self.calls: list[int] = []
 
-    def encode_passages(self, texts, spans, *, progress=False):
+    def encode_passages(self, texts, spans):
         self.encoded.extend(texts)
         self.calls.append(len(texts))
-        return super().encode_passages(texts, spans, progress=progress)
+        return super().encode_passages(texts, spans)
 
 
 def sha256(path: Path) -> str:
@@ -209,10 +209,10 @@ def test_passages_are_encoded_a_chunk_at_a_time_to_the_same_index(tmp_path: Path
 
 
 class FailingEmbedder(CountingEmbedder):
-    def encode_passages(self, texts, spans, *, progress=False):
+    def encode_passages(self, texts, spans):
         if self.calls:
             raise RuntimeError("the encoder failed")
-        return super().encode_passages(texts, spans, progress=progress)
+        return super().encode_passages(texts, spans)
 
 
 def test_a_build_leaves_no_spooled_tokens_behind(tmp_path: Path, pristine: Path,
