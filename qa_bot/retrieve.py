@@ -185,16 +185,7 @@ class Retriever:
     def rank(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters(),
              tokens: TokenSet | None = None) -> Ranked:
         """`tokens`: the question's content tokens, for late interaction (skipped without)."""
-        mask = self.allowed(filters)
-        total = len(self.passages)
-        n = min(CANDIDATES, total)
-        keyword_all = self.index.keyword.scores(query.tokens, total)
-        if mask is not None:
-            keyword_all = keyword_all.only(mask)
-        keyword_ids = keyword_all.top(n)
-        dense_ids = self.dense_candidates(qvec, mask, n)
-        extra = self._piece_line_candidates(query, mask, np.concatenate([dense_ids, keyword_ids]).astype(np.int64))
-        candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
+        candidates, keyword_all, keyword_ids = self._candidates(query, qvec, self.allowed(filters))
         if len(candidates) == 0:
             return Ranked([], Signals(), query)
         best_possible = self._best_possible_bm25(query.tokens)
@@ -224,6 +215,23 @@ class Retriever:
             dense_order=[int(i) for i in candidates[np.argsort(-dense)]],
             keyword_order=[int(i) for i in keyword_ids],
         )
+
+    def _candidates(self, query: Query, qvec: np.ndarray,
+                    mask: np.ndarray | None) -> tuple[np.ndarray, KeywordScores, np.ndarray]:
+        """The union of the dense and keyword top lists (and the piece's byline or
+        dateline for a question about the piece): either side alone misses answers the
+        other finds. Also the keyword scores of every allowed passage, which the
+        neighbour score reads, and the keyword top list in its order."""
+        total = len(self.passages)
+        n = min(CANDIDATES, total)
+        keyword_all = self.index.keyword.scores(query.tokens, total)
+        if mask is not None:
+            keyword_all = keyword_all.only(mask)
+        keyword_ids = keyword_all.top(n)
+        dense_ids = self.dense_candidates(qvec, mask, n)
+        extra = self._piece_line_candidates(query, mask, np.concatenate([dense_ids, keyword_ids]).astype(np.int64))
+        candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
+        return candidates, keyword_all, keyword_ids
 
     def _late(self, candidates: np.ndarray, fused: np.ndarray, tokens: TokenSet | None) -> np.ndarray:
         """Late interaction scores of the `LATE_DEPTH` best candidates (0 for the rest):
