@@ -29,12 +29,47 @@ def sources(answerer: Answerer) -> str:
     return "\n".join(lines)
 
 
+class Conversation:
+    """One terminal session: the last answer and how much of it has been shown, so
+    "more" pages through it as the Telegram button does."""
+
+    def __init__(self, answerer: Answerer, settings: Settings, style: render.Style = "plain") -> None:
+        self.answerer = answerer
+        self.settings = settings
+        self.style = style
+        self.last: Answer | None = None
+        self.shown = 0
+
+    def reply(self, text: str) -> str | None:
+        """The reply to one line typed; None when the user leaves."""
+        command = text.strip().lower().lstrip("/")
+        if command in ("quit", "exit", "q"):
+            return None
+        if command in ("help", "start"):
+            return welcome(self.answerer)
+        if command == "sources":
+            return sources(self.answerer)
+        if command == "more":
+            if self.last is None or self.shown >= len(self.last.hits):
+                return "No more results. Ask another question."
+            return self._page()
+        self.last = self.answerer.ask(text.strip(), self.settings.max_results)
+        self.shown = 0
+        return self._page()
+
+    def _page(self) -> str:
+        """The next page of the last answer, and how many results are left after it."""
+        assert self.last is not None
+        reply = render.answer_text(self.last, self.shown, self.settings.page_size, self.style)
+        self.shown += self.settings.page_size
+        left = len(self.last.hits) - self.shown
+        return reply + (f"\n\n({left} more — type “more”)" if left > 0 else "")
+
+
 def chat(answerer: Answerer, settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     interactive = stdin.isatty() and stdout.isatty()
-    style = "ansi" if interactive else "plain"
+    conversation = Conversation(answerer, settings, "ansi" if interactive else "plain")
     print(welcome(answerer), file=stdout, flush=True)
-    last: Answer | None = None
-    shown = 0
     while True:
         if interactive:
             stdout.write("\n> ")
@@ -42,24 +77,8 @@ def chat(answerer: Answerer, settings: Settings, stdin: TextIO = sys.stdin, stdo
         line = stdin.readline()
         if not line:
             return 0
-        text = line.strip()
-        command = text.lower().lstrip("/")
-        if command in ("quit", "exit", "q"):
+        reply = conversation.reply(line)
+        if reply is None:
             return 0
-        if command in ("help", "start"):
-            reply = welcome(answerer)
-        elif command == "sources":
-            reply = sources(answerer)
-        elif command == "more":
-            if last is None or shown >= len(last.hits):
-                reply = "No more results. Ask another question."
-            else:
-                reply = render.answer_text(last, shown, settings.page_size, style)
-                shown += settings.page_size
-        else:
-            last = answerer.ask(text, settings.max_results)
-            shown = settings.page_size
-            reply = render.answer_text(last, 0, settings.page_size, style)
-            if len(last.hits) > shown:
-                reply += f"\n\n({len(last.hits) - shown} more — type “more”)"
-        print(reply, file=stdout, flush=True)
+        # A blank line between replies, so piped output reads as separate answers.
+        print(reply if interactive else f"\n{reply}", file=stdout, flush=True)
