@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from qa_bot.settings import Settings, SettingsError
+from qa_bot.settings import INDEX_TYPES, Settings, SettingsError
 
 EXIT_PROBLEM = 2
 
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("index", cmd_index, "Rebuild the index from the corpus (re-embeds only changed documents).")
     sub.add_argument("--corpus", type=Path, help="corpus folder with manifest.toml (default: corpus)")
     sub.add_argument("--out", "--index", dest="out", type=Path, help="index folder to write (default: embeddings)")
-    sub.add_argument("--index-type", choices=["auto", "flat", "hnsw", "hnsw-sq8", "ivf"], help="FAISS index type (default: auto)")
+    sub.add_argument("--index-type", choices=INDEX_TYPES, help="FAISS index type (default: auto)")
 
     sub = command("ask", cmd_ask, "Answer a question (or one question per line from standard input).")
     sub.add_argument("question", nargs="?", help="the question; omit to read questions from standard input")

@@ -14,6 +14,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+INDEX_TYPES = ("auto", "flat", "ivf", "hnsw", "hnsw-sq8")
 
 
 class SettingsError(ValueError):
@@ -55,27 +56,40 @@ class Settings:
             corpus_dir=Path(values.get("QA_BOT_CORPUS", "corpus")),
             index_dir=Path(values.get("QA_BOT_INDEX", "embeddings")),
             model=values.get("QA_BOT_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL,
-            top_k=_int(values, "QA_BOT_TOP_K", 5),
-            index_type=values.get("QA_BOT_INDEX_TYPE", "auto"),
+            top_k=_int(values, "QA_BOT_TOP_K", 5, minimum=1),
+            index_type=_index_type(values, "QA_BOT_INDEX_TYPE"),
             telegram_token=values.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_base_url=values.get("TELEGRAM_API_BASE_URL") or None,
             allowed_chats=_ids(values, "QA_BOT_ALLOWED_CHATS"),
             admins=_ids(values, "QA_BOT_ADMINS"),
-            rate_limit_per_minute=_int(values, "QA_BOT_RATE_LIMIT", 20),
+            rate_limit_per_minute=_int(values, "QA_BOT_RATE_LIMIT", 20, minimum=0),  # 0: no limit
             feedback_db=Path(values["QA_BOT_FEEDBACK_DB"]) if values.get("QA_BOT_FEEDBACK_DB") else None,
             send_rate=_rate(values, "QA_BOT_SEND_RATE", 30.0),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def _int(values: Mapping[str, str], name: str, default: int) -> int:
+def _int(values: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    """A whole number no lower than `minimum`: QA_BOT_TOP_K=0 would otherwise read as
+    "the coverage does not answer" and a negative one would drop the best results."""
     raw = values.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        number = minimum - 1
+    if number < minimum:
+        raise SettingsError(f"{name} must be a whole number, {minimum} or more, got {raw!r}")
+    return number
+
+
+def _index_type(values: Mapping[str, str], name: str) -> str:
+    """Checked here so a typo stops every command at once, not a build half way."""
+    kind = values.get(name, "").strip().lower() or "auto"
+    if kind not in INDEX_TYPES:
+        raise SettingsError(f"{name} must be one of {', '.join(INDEX_TYPES)}, got {kind!r}")
+    return kind
 
 
 def _rate(values: Mapping[str, str], name: str, default: float) -> float:
