@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
-import logging
 import os
 import re
 import signal
@@ -32,6 +31,7 @@ from telegram import Bot, Chat, Message, User
 
 from qa_bot import render
 from qa_bot import telegram_bot as tb
+from qa_bot.limits import SendLimiter
 from qa_bot.models import Answer, Coverage, Document, Hit, Passage
 from qa_bot.settings import Settings, SettingsError
 from tests.fake_bot_api import BOT_ID, BOT_USERNAME, Call, FakeBotAPI, html_problem, utf16_len
@@ -194,21 +194,6 @@ def test_more_button_callback_data_fits_64_bytes_and_round_trips() -> None:
         assert tb.parse_more(bad) is None
 
 
-def test_rate_limiter_sliding_window_and_single_warning() -> None:
-    now = [0.0]
-    limiter = tb.RateLimiter(3, clock=lambda: now[0])
-    assert [limiter.admit(1).allowed for _ in range(3)] == [True, True, True]
-    first = limiter.admit(1)
-    assert not first.allowed and first.warn and first.wait == pytest.approx(60)
-    now[0] = 30
-    second = limiter.admit(1)
-    assert not second.allowed and not second.warn and second.wait == pytest.approx(30)
-    assert limiter.admit(2).allowed  # per user
-    now[0] = 60.5
-    assert limiter.admit(1).allowed
-    assert tb.RateLimiter(0).admit(1).allowed  # 0 = unlimited
-
-
 def test_send_rate_setting_reaches_the_limiter() -> None:
     assert Settings.from_env({}, dotenv=None).send_rate == 30
     assert Settings.from_env({"QA_BOT_SEND_RATE": "1000"}, dotenv=None).send_rate == 1000
@@ -217,28 +202,7 @@ def test_send_rate_setting_reaches_the_limiter() -> None:
         with pytest.raises(SettingsError, match="QA_BOT_SEND_RATE"):
             Settings.from_env({"QA_BOT_SEND_RATE": bad}, dotenv=None)
     app = tb.build_application(Settings(telegram_token=TOKEN, send_rate=0), FakeAnswerer())
-    assert isinstance(app.bot.rate_limiter, tb.SendLimiter)
-
-
-def test_send_limiter_skips_typing_when_the_budget_is_spent() -> None:
-    async def scenario(rate: float, endpoints: list[str]) -> list[str]:
-        limiter, sent = tb.send_limiter(rate), []
-
-        async def request(endpoint: str) -> bool:
-            sent.append(endpoint)
-            return True
-
-        for endpoint in endpoints:
-            result = await limiter.process_request(request, (endpoint,), {}, endpoint, {"chat_id": 5}, None)
-            assert result is (endpoint in sent[-1:])  # a skipped action reports False: not sent
-        return sent
-
-    burst = ["sendMessage", "sendMessage", "sendChatAction"]
-    # A budget of 2 a second is spent by two answers: the typing action is skipped, not queued.
-    assert asyncio.run(scenario(2, burst)) == ["sendMessage", "sendMessage"]
-    assert asyncio.run(scenario(30, burst)) == burst
-    assert asyncio.run(scenario(0, ["sendMessage"] * 100 + ["sendChatAction"])) == ["sendMessage"] * 100 + ["sendChatAction"]
-    assert asyncio.run(scenario(0.5, ["sendMessage", "sendChatAction"])) == ["sendMessage"]  # one every 2 s
+    assert isinstance(app.bot.rate_limiter, SendLimiter)
 
 
 def test_serving_encodes_questions_in_passes_of_32() -> None:
@@ -252,47 +216,9 @@ def test_serving_encodes_questions_in_passes_of_32() -> None:
     assert tb.serving_embedder(plain) is plain and not hasattr(plain, "batch_size")
 
 
-def test_typing_shown_once_per_chat_until_it_lapses_or_a_message_clears_it() -> None:
-    now = [0.0]
-    shown = tb.TypingShown(clock=lambda: now[0], limit=2)
-    chat, topic = (1, None), (1, 7)
-    assert shown.due(chat)
-    shown.shown(chat)
-    assert not shown.due(chat) and shown.due(topic)  # a forum topic shows its own
-    now[0] = tb.TYPING_REPEAT - 0.1
-    assert not shown.due(chat)
-    now[0] = tb.TYPING_REPEAT
-    assert shown.due(chat)  # about to lapse: renew it
-    shown.shown(chat)
-    shown.cleared(chat)  # an answer was sent there: Telegram no longer shows typing
-    assert shown.due(chat)
-    for key in [(2, None), (3, None), (4, None)]:
-        shown.shown(key)
-    assert shown.due((2, None)) and not shown.due((4, None))  # bounded: the oldest is forgotten
-
-
 def test_html_to_plain_keeps_links_and_decodes_entities() -> None:
     text = '1. <blockquote>a &lt;b&gt; &amp; <b>c</b></blockquote>\n— X · <a href="https://e.org/?a=1&amp;b=2">T &amp; U</a>'
     assert tb.html_to_plain(text) == "1. a <b> & c\n— X · T & U (https://e.org/?a=1&b=2)"
-
-
-def test_redact_token_filter_covers_messages_args_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
-    handler = logging.StreamHandler(stream := __import__("io").StringIO())
-    handler.addFilter(tb.RedactToken(TOKEN))
-    logger = logging.getLogger("test.redact")
-    logger.addHandler(handler)
-    try:
-        logger.warning("GET https://api.telegram.org/bot%s/getMe", TOKEN)
-        logger.warning("quoted %s", "123456%3ATEST-TOKEN-abc")
-        try:
-            raise ValueError(f"The token `{TOKEN}` was rejected")
-        except ValueError:
-            logger.exception("failed")
-    finally:
-        logger.removeHandler(handler)
-    out = stream.getvalue()
-    assert "getMe" in out and "was rejected" in out and "<redacted>" in out
-    assert SECRET not in out and "TEST-TOKEN" not in out
 
 
 def test_fake_server_html_checker_rejects_what_telegram_rejects() -> None:
