@@ -29,7 +29,21 @@ CHAT = {
     "2day": "today", "2nite": "tonight", "gr8": "great", "nbr": "number", "num": "number",
     "info": "information", "rep": "reporter", "reps": "reporters",
     "whats": "what", "whos": "who", "wheres": "where", "hows": "how", "wks": "weeks", "mins": "minutes",
+    "wud": "would", "cud": "could", "shud": "should", "hav": "have", "n": "and", "nd": "and",
+    "bout": "about", "bcuz": "because", "becuz": "because", "becoz": "because", "tmrw": "tomorrow",
+    "tmr": "tomorrow", "2moro": "tomorrow", "tonite": "tonight", "yday": "yesterday", "thx": "thanks",
+    "pic": "picture", "pics": "pictures", "smth": "something", "sth": "something", "rly": "really",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "dunno": "do not know",
+    "govts": "governments", "w/o": "without", "approx": "approximately", "idk": "I do not know",
 }
+# Contractions typed without their apostrophe ("hasnt", "hes"): English, not names.
+CHAT.update({
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "wasnt": "was not",
+    "arent": "are not", "werent": "were not", "hasnt": "has not", "havent": "have not", "hadnt": "had not",
+    "cant": "cannot", "couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not",
+    "wont": "will not", "hes": "he is", "shes": "she is", "thats": "that is", "theres": "there is",
+    "theyre": "they are", "youre": "you are", "im": "I am", "ive": "I have", "theyve": "they have",
+})
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased
 
@@ -171,11 +185,20 @@ def question_names(question: str) -> list[str]:
 
 
 def is_english(word: str) -> bool:
-    """A common English word or a regular inflection of one ("datelined", "evacuees").
+    """A common English word or a regular inflection of one ("datelined", "evacuees",
+    "prepped", "citing", "denied").
     The rarest third of the word list is mostly names ("homs", "souk", "astana")."""
     english = common_english()
-    return word in english or any(
-        word.endswith(suffix) and word[: -len(suffix)] in english for suffix in ("s", "es", "d", "ed", "ing", "ly"))
+    if word in english:
+        return True
+    if any(word.endswith(suffix) and word[: -len(suffix)] in english for suffix in ("s", "es", "d", "ly")):
+        return True
+    for suffix in ("ed", "ing", "er", "est"):  # "prepped" → "prep", "citing" → "cite"
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and (
+                stem in english or (stem[-1] == stem[-2] and stem[:-1] in english) or stem + "e" in english):
+            return True
+    return any(word.endswith(suffix) and word[: -len(suffix)] + "y" in english for suffix in ("ies", "ied"))
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa_bot.lexical import Speller, Vocabulary, words
-from qa_bot.query import QueryParser, answer_kind, outlet_aliases, question_names, without_markup
+from qa_bot.query import QueryParser, answer_kind, is_english, outlet_aliases, question_names, without_markup
 
 NYT, WAPO, NBC, GLOBE, MEE = (
     "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
@@ -225,6 +225,28 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     assert parser.parse("WHO WROTE THE NYT ARTICLE ABOUT HANANO").names == ["hanano"]
     # With capitals the capitals decide, as before.
     assert parser.parse("What did Kassa say about the people of Hanano?").names == ["Kassa", "Hanano"]
+
+
+@pytest.mark.parametrize(("question", "meant"), [
+    ("so hes stuck at home and hasnt been outside, how old is the baby", {"he", "has", "not"}),
+    ("the resolution russia n china blocked, wat wud it hav done", {"and", "would", "have"}),
+    ("saw a pic of soldiers near the citadel, dont know the date", {"picture", "do", "not"}),
+])
+def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: QueryParser, question: str,
+                                                                    meant: set[str]) -> None:
+    """Typed in lower case, a word neither the corpus nor English knows reads as a name the
+    coverage must mention; "hasnt", "wud" and "pic" had declined three answerable questions."""
+    query = parser.parse(question)
+    assert meant <= set(query.text.split()), query.text
+    assert not {"hes", "hasnt", "n", "wud", "hav", "pic", "dont"} & set(query.names), query.names
+
+
+@pytest.mark.parametrize(("word", "english"), [
+    ("prepped", True), ("citing", True), ("denied", True), ("datelined", True), ("evacuees", True),
+    ("homs", False), ("raqqa", False), ("minaret", False), ("kafraya", False), ("hanano", False),
+])
+def test_inflections_of_english_words_are_english_and_names_are_not(word: str, english: bool) -> None:
+    assert is_english(word) is english
 
 
 @pytest.mark.parametrize(("question", "kind"), [
