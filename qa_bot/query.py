@@ -44,6 +44,9 @@ CHAT.update({
     "wont": "will not", "hes": "he is", "shes": "she is", "thats": "that is", "theres": "there is",
     "theyre": "they are", "youre": "you are", "im": "I am", "ive": "I have", "theyve": "they have",
 })
+# Names readers use where news copy writes another: keyword search would miss the passage
+# ("what did isis retake" — the articles say "Islamic State").
+ALIASES = {"isis": "Islamic State", "isil": "Islamic State", "daesh": "Islamic State"}
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased
 
@@ -145,6 +148,8 @@ class QueryParser:
             lower = word.lower()
             if lower in CHAT:
                 return CHAT[lower]
+            if lower in ALIASES:
+                return ALIASES[lower]
             fixed = self.speller.correct(lower)
             return word if fixed == lower else fixed
 

@@ -241,6 +241,12 @@ def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: Quer
     assert not {"hes", "hasnt", "n", "wud", "hav", "pic", "dont"} & set(query.names), query.names
 
 
+@pytest.mark.parametrize("alias", ["isis", "ISIS", "Isil", "daesh"])
+def test_readers_names_for_islamic_state_become_the_articles_name(parser: QueryParser, alias: str) -> None:
+    query = parser.parse(f"what did {alias} retake while aleppo fell")
+    assert "Islamic State" in query.text and alias not in query.text.split()
+
+
 @pytest.mark.parametrize(("word", "english"), [
     ("prepped", True), ("citing", True), ("denied", True), ("datelined", True), ("evacuees", True),
     ("homs", False), ("raqqa", False), ("minaret", False), ("kafraya", False), ("hanano", False),
