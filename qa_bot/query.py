@@ -71,6 +71,8 @@ PIECE_WORDS = re.compile(r"\b(?:article|story|piece|report|coverage|gallery|slid
 # "Where was the NYT article datelined?": the answer is the dateline ("BEIRUT, Lebanon —").
 DATELINE_WORDS = re.compile(r"\bdatelined?\b|\bdatelines\b|\b(?:filed|reported|written|dispatched)\s+from\b",
                             re.IGNORECASE)
+PHOTO_WORDS = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|pics?|images?|captions?|photographers?)\b",
+                         re.IGNORECASE)
 PERSON_WORDS = re.compile(r"\b(?:who|whose|which|name|names)\b", re.IGNORECASE)
 
 # Question scaffolding carries no topic: it must not pull passages in keyword search.
@@ -90,6 +92,7 @@ class Query:
     about_dateline: bool = False  # asks where a piece was filed from
     names: list[str] = field(default_factory=list)  # names and long numbers it asks about
     wants: str | None = None  # "number" or "time" when that is the kind of answer asked for
+    about_photo: bool = False  # asks about a photo ("the Reuters photo", "who took the picture")
 
 
 class QueryParser:
@@ -118,6 +121,7 @@ class QueryParser:
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
             names=self._names(question, content),
             wants=answer_kind(corrected),
+            about_photo=bool(PHOTO_WORDS.search(question)),
         )
 
     def _names(self, question: str, content_words: list[str]) -> list[str]:

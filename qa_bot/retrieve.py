@@ -399,10 +399,13 @@ class Retriever:
 
     # --- abstention signals ----------------------------------------------------------
 
-    def _document_stems(self, document: str) -> frozenset[str]:
+    def _document_stems(self, document: str, credits: bool = False) -> frozenset[str]:
         """Names are judged against the whole piece a result comes from: the article
-        about Aleppo counts as naming Aleppo even where one paragraph does not."""
-        texts = [without_credit(self.passages[int(i)].text) for i in self.table.members(document)]
+        about Aleppo counts as naming Aleppo even where one paragraph does not. Photo
+        credits count only for a question about a photo ("the Reuters photo"): they name
+        agencies, and "Agence France-Presse" must not make "France" look covered."""
+        texts = [text if credits else without_credit(text)
+                 for text in (self.passages[int(i)].text for i in self.table.members(document))]
         texts.append(self.names.get(document, ""))  # "the Big Picture gallery" names the piece
         return frozenset(stem(w) for text in texts for w in (*words(text), *acronyms(text)))
 
@@ -431,7 +434,7 @@ class Retriever:
         pieces = [self.table.documents[code] for code in set(self.table.document[copies].tolist())]
         # "in 2016" asks nothing a piece published in 2016 must spell out.
         years = {(d.get("published") or "")[:4] for d in pieces} - {""}
-        in_pieces = set().union(*(self.document_stems(d["file"]) for d in pieces), years)
+        in_pieces = set().union(*(self.document_stems(d["file"], query.about_photo) for d in pieces), years)
         return sum(1 for w in query.names if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces)
 
 

@@ -247,6 +247,15 @@ def test_readers_names_for_islamic_state_become_the_articles_name(parser: QueryP
     assert "Islamic State" in query.text and alias not in query.text.split()
 
 
+@pytest.mark.parametrize(("question", "photo"), [
+    ("What does the Reuters photo from Dec. 12 show?", True), ("who took the pic of the citadel", True),
+    ("Whose photographs are in the Globe gallery?", True), ("what's in the caption about Hanano", True),
+    ("What did Reuters report on Monday?", False), ("Who shot four men in al-Halk?", False),
+])
+def test_questions_about_a_photo_are_told_apart(parser: QueryParser, question: str, photo: bool) -> None:
+    assert parser.parse(question).about_photo is photo
+
+
 @pytest.mark.parametrize(("word", "english"), [
     ("prepped", True), ("citing", True), ("denied", True), ("datelined", True), ("evacuees", True),
     ("homs", False), ("raqqa", False), ("minaret", False), ("kafraya", False), ("hanano", False),

@@ -337,6 +337,24 @@ def test_names_the_first_result_does_not_know_count_against_it(real_answerer, qu
     assert real_answerer.rank_many([question], 5)[0].signals.unknown_names == missing
 
 
+@slow
+def test_a_photo_credit_names_the_agency_only_for_a_question_about_a_photo(real_answerer) -> None:
+    """"The Reuters photo" asks for a picture whose credit says Reuters, and the question
+    was declined because credits never counted; they still do not for other questions,
+    or the credit "Agence France-Presse" would make France look covered."""
+    retriever = real_answerer.retriever
+    nbc = next(i for i, p in enumerate(retriever.passages) if "Reuters" in p.text and p.kind == "caption")
+    photo = retriever.parser.parse("What does the Reuters photo from Dec. 12 show?")
+    plain = retriever.parser.parse("What did Reuters report on Dec. 12?")
+    assert photo.about_photo and not plain.about_photo
+    assert retriever._unknown_names(photo, nbc) == 0
+    assert retriever._unknown_names(plain, nbc) == 1
+    afp = next(i for i, p in enumerate(retriever.passages) if "France-Presse" in p.text)
+    assert retriever._unknown_names(retriever.parser.parse("What is the capital of France?"), afp) == 1
+    answer = real_answerer.ask("What does the Reuters photo from Dec. 12 of a man fleeing deeper into rebel areas show?")
+    assert not answer.abstained and "IV drip" in answer.hits[0].passage.text
+
+
 def test_acronyms_a_question_may_use_for_what_a_text_spells_out() -> None:
     from qa_bot.retrieve import acronyms
 
