@@ -19,6 +19,7 @@ HELDOUT = REPO / "tests" / "data" / "heldout_qa.jsonl"
 INDEPENDENT = REPO / "tests" / "data" / "independent_qa.jsonl"
 BLIND = REPO / "tests" / "data" / "blind_qa.jsonl"
 INFORMAL = REPO / "tests" / "data" / "informal_qa.jsonl"
+INTENT = REPO / "tests" / "data" / "intent_qa.jsonl"
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -289,6 +290,18 @@ def test_questions_typed_as_in_a_chat_hold(real_answerer) -> None:
     f = _figures(evaluate(real_answerer, items))
     assert f["r1"] >= 0.93 and f["r5"] >= 0.97 and f["false"] <= 0.03, f
     assert f["abstention"] >= 0.4, f
+
+
+@pytest.mark.slow
+def test_requests_of_every_kind_hold(real_answerer) -> None:
+    """40 requests by a third helper: yes/no, "tell me about…", why and how, two facts at
+    once, photos. "What does the Reuters photo … show?" was declined (credits never
+    counted as naming the agency) until photo questions read them (README)."""
+    items = load_items(INTENT)
+    assert len(items) == 40 and sum(1 for item in items if not item["answers"]) == 6
+    f = _figures(evaluate(real_answerer, items))
+    assert f["r1"] >= 0.85 and f["r5"] >= 0.94 and f["false"] <= 0.03, f
+    assert f["abstention"] >= 0.6, f
 
 
 @pytest.mark.slow
