@@ -435,7 +435,8 @@ class Retriever:
         # "in 2016" asks nothing a piece published in 2016 must spell out.
         years = {(d.get("published") or "")[:4] for d in pieces} - {""}
         in_pieces = set().union(*(self.document_stems(d["file"], query.about_photo) for d in pieces), years)
-        return sum(1 for w in query.names if w.lower() not in self.furniture and stem(w.lower()) not in in_pieces)
+        return sum(1 for w in query.names if w.lower() not in self.furniture
+                   and not any(stem(form) in in_pieces for form in name_forms(w.lower())))
 
 
 HIGHLIGHT_KIND = 0.2  # for a sentence that states the kind of answer asked for ("how many": a figure)
@@ -514,9 +515,30 @@ def acronyms(text: str) -> list[str]:
 
 def not_names(outlets: list[str]) -> set[str]:
     """Capitalised words a question may use that no passage needs to contain: question
-    words, outlet names, and days and months (dates are matched separately)."""
-    outlet_words = {w for o in outlets for w in words(o)} | {w for alias in NICKNAMES for w in words(alias)}
-    return QUESTION_WORDS | CALENDAR | outlet_words
+    words, the names of the corpus's outlets, and days and months (dates are matched
+    separately). An outlet the corpus lacks ("according to the BBC") is a name."""
+    nicknames = {w for alias, outlet in NICKNAMES.items() if outlet in outlets for w in words(alias)}
+    return QUESTION_WORDS | CALENDAR | {w for o in outlets for w in words(o)} | nicknames
+
+
+# A country's people and its name are one name to a reader: "the Canadian-backed
+# resolution" is the one "advanced by Canada". Countries and peoples common in world news.
+DEMONYMS = {
+    "afghan": "afghanistan", "american": "america", "australian": "australia", "british": "britain",
+    "canadian": "canada", "chinese": "china", "egyptian": "egypt", "european": "europe", "french": "france",
+    "german": "germany", "indian": "india", "iranian": "iran", "iraqi": "iraq", "israeli": "israel",
+    "italian": "italy", "japanese": "japan", "jordanian": "jordan", "kurdish": "kurds", "lebanese": "lebanon",
+    "libyan": "libya", "mexican": "mexico", "pakistani": "pakistan", "palestinian": "palestine",
+    "qatari": "qatar", "russian": "russia", "saudi": "saudi arabia", "spanish": "spain", "syrian": "syria",
+    "turkish": "turkey", "ukrainian": "ukraine", "yemeni": "yemen",
+}
+COUNTRIES = {country: people for people, country in DEMONYMS.items()}
+
+
+def name_forms(word: str) -> list[str]:
+    """A name and, for a country or its people, the other of the two."""
+    other = DEMONYMS.get(word) or COUNTRIES.get(word)
+    return [word, *(other.split()[:1] if other else [])]
 
 
 @lru_cache(maxsize=100_000)
