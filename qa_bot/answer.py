@@ -18,10 +18,13 @@ import numpy as np
 from qa_bot.embed import Embedder, load_embedder
 from qa_bot.index import IndexData, load_index
 from qa_bot.models import Answer, Coverage, Document
+from qa_bot.quotes import missing_quote
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
 from qa_bot.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
+QUOTE_NOT_FOUND = ("I can't find that quote in the coverage I have, so I can't say who said it. "
+                   "If you remember it differently, try a few of its words without quotation marks.")
 ENGLISH_ONLY = "I can only search English-language coverage for now. Please ask your question in English."
 # English questions, chat-style and misspelt ones included, read as 0.8 English or more in
 # every labelled set; German, Spanish, Italian, Dutch, French, Turkish and Polish ones 0.0–0.6.
@@ -158,6 +161,8 @@ class Answerer:
             foreign = self.retriever.parser.english_share(question) < FOREIGN_BELOW
             notice = ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
             return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
+        if missing_quote(question, ranked.hits):
+            return Answer(question, abstained=True, hits=[], notice=QUOTE_NOT_FOUND, coverage=self.coverage())
         return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage(),
                       tentative=self.abstainer.tentative(ranked.signals))
 

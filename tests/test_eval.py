@@ -21,6 +21,8 @@ BLIND = REPO / "tests" / "data" / "blind_qa.jsonl"
 INFORMAL = REPO / "tests" / "data" / "informal_qa.jsonl"
 INTENT = REPO / "tests" / "data" / "intent_qa.jsonl"
 DATES = REPO / "tests" / "data" / "dates_qa.jsonl"
+ODD = REPO / "tests" / "data" / "odd_qa.jsonl"
+EDGE = REPO / "tests" / "data" / "edge_qa.jsonl"
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -317,6 +319,18 @@ def test_dates_and_outlets_in_every_form_hold(real_answerer) -> None:
     f = _figures(evaluate(real_answerer, items))
     assert f["r1"] >= 0.97 and f["r5"] >= 0.97 and f["false"] <= 0.03, f
     assert f["abstention"] >= 0.75, f
+
+
+@pytest.mark.slow
+def test_odd_forms_and_the_line_between_covered_and_not_hold(real_answerer) -> None:
+    """Two more sets by helpers (README): pasted quotes, capitals, URLs, two questions in
+    one, negations and numbers in words (`odd_qa`, which found that a made-up quote was
+    attributed to whoever came first); and 20 answerable questions each with a near twin
+    the coverage does not answer (`edge_qa`, a measurement: nothing was changed for it)."""
+    odd, edge = (_figures(evaluate(real_answerer, load_items(path))) for path in (ODD, EDGE))
+    assert odd["r5"] >= 0.94 and odd["r1"] >= 0.82 and odd["false"] <= 0.03, odd
+    assert odd["abstention"] >= 0.16, odd  # the made-up quote, at least
+    assert edge["r5"] >= 0.95 and edge["false"] <= 0.05 and edge["abstention"] >= 0.35, edge
 
 
 @pytest.mark.slow
