@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -141,7 +142,8 @@ def test_load_items_defaults_and_errors(tmp_path: Path) -> None:
         load_items(bad)
 
 
-@pytest.mark.parametrize("path", [DEV, HELDOUT, INDEPENDENT], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [DEV, HELDOUT, INDEPENDENT, BLIND, INFORMAL, INTENT, DATES, ODD, EDGE],
+                         ids=lambda p: p.stem)
 def test_question_sets_are_well_formed(corpus_read, path: Path) -> None:
     files = {d.file for d in corpus_read[0]}
     items = load_items(path)
@@ -271,66 +273,51 @@ def test_independent_questions_hold(real_answerer) -> None:
     assert f["r1"] >= 0.88 and f["mrr"] >= 0.92, f
 
 
+@dataclass(frozen=True)
+class LaterSet:
+    """A question set written after the system, by a helper who read only the corpus, and
+    floors a little under what was measured when it arrived (README)."""
+
+    path: Path
+    questions: int
+    out_of_scope: int
+    r1: float
+    r5: float
+    abstention: float
+    false: float = 0.03
+
+
+LATER_SETS = {
+    # Written blind on 2026-12-02, after every change; nothing was tuned on it.
+    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.375),
+    # As Telegram users type. "hasnt", "wud" and "prepped" were taken for names and 3 of
+    # 45 answerable questions declined, until chat shorthand read as English (R@1 0.889 → 0.978).
+    "informal": LaterSet(INFORMAL, 50, 5, r1=0.93, r5=0.97, abstention=0.4),
+    # Yes/no, requests, why/how, photos. "The Reuters photo from Dec. 12" was declined until
+    # photo questions read the names in credits.
+    "intent": LaterSet(INTENT, 40, 6, r1=0.85, r5=0.94, abstention=0.6),
+    # Days and outlets in every form. "The Canadian-backed resolution" was declined and "the
+    # BBC's photographers" answered until a people and its country were one name and only
+    # the corpus's outlets were exempt from the names check.
+    "dates": LaterSet(DATES, 40, 4, r1=0.97, r5=0.97, abstention=0.75),
+    # Pasted quotes, capitals, URLs, negations. A made-up quote was attributed to whoever
+    # came first until quotes had to be in the coverage (at least that one is declined).
+    "odd": LaterSet(ODD, 40, 6, r1=0.82, r5=0.94, abstention=0.16),
+    # Answerable questions, each with a near twin the coverage does not answer: a
+    # measurement of the weak spot, nothing changed for it.
+    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.35, false=0.05),
+}
+
+
 @pytest.mark.slow
-def test_blind_questions_hold(real_answerer) -> None:
-    """A third set, written on 2026-12-02 by a helper that read only the corpus, after
-    every change (README: R@1 1.000, 4 of 8 declined): nothing was tuned on it."""
-    items = load_items(BLIND)
-    assert len(items) == 50 and sum(1 for item in items if not item["answers"]) == 8
+@pytest.mark.parametrize("name", LATER_SETS)
+def test_question_sets_written_later_hold(real_answerer, name: str) -> None:
+    later = LATER_SETS[name]
+    items = load_items(later.path)
+    assert (len(items), sum(1 for item in items if not item["answers"])) == (later.questions, later.out_of_scope)
     f = _figures(evaluate(real_answerer, items))
-    assert f["r1"] >= 0.95 and f["r5"] >= 0.97 and f["false"] <= 0.03, f
-    assert f["abstention"] >= 0.375, f
-
-
-@pytest.mark.slow
-def test_questions_typed_as_in_a_chat_hold(real_answerer) -> None:
-    """50 questions written by a second helper as Telegram users type them (shorthand,
-    bare contractions, keyword fragments, rambling context). Before chat shorthand and
-    bare contractions were read as English, 3 of its 45 answerable questions were
-    declined ("hasnt", "wud", "prepped" taken for names): R@1 0.889 → 0.956 (README)."""
-    items = load_items(INFORMAL)
-    assert len(items) == 50 and sum(1 for item in items if not item["answers"]) == 5
-    f = _figures(evaluate(real_answerer, items))
-    assert f["r1"] >= 0.93 and f["r5"] >= 0.97 and f["false"] <= 0.03, f
-    assert f["abstention"] >= 0.4, f
-
-
-@pytest.mark.slow
-def test_requests_of_every_kind_hold(real_answerer) -> None:
-    """40 requests by a third helper: yes/no, "tell me about…", why and how, two facts at
-    once, photos. "What does the Reuters photo … show?" was declined (credits never
-    counted as naming the agency) until photo questions read them (README)."""
-    items = load_items(INTENT)
-    assert len(items) == 40 and sum(1 for item in items if not item["answers"]) == 6
-    f = _figures(evaluate(real_answerer, items))
-    assert f["r1"] >= 0.85 and f["r5"] >= 0.94 and f["false"] <= 0.03, f
-    assert f["abstention"] >= 0.6, f
-
-
-@pytest.mark.slow
-def test_dates_and_outlets_in_every_form_hold(real_answerer) -> None:
-    """40 questions by a fourth helper naming days ("12/13", "the 5th of December",
-    "Sunday the 11th") and outlets ("WaPo", "the Times", "MEE") in every form. "The
-    Canadian-backed resolution" was declined (the NYT writes "advanced by Canada") and a
-    question about the BBC's photos answered, until peoples and countries were read as
-    one name and an outlet the corpus lacks as a name it lacks (README)."""
-    items = load_items(DATES)
-    assert len(items) == 40 and sum(1 for item in items if not item["answers"]) == 4
-    f = _figures(evaluate(real_answerer, items))
-    assert f["r1"] >= 0.97 and f["r5"] >= 0.97 and f["false"] <= 0.03, f
-    assert f["abstention"] >= 0.75, f
-
-
-@pytest.mark.slow
-def test_odd_forms_and_the_line_between_covered_and_not_hold(real_answerer) -> None:
-    """Two more sets by helpers (README): pasted quotes, capitals, URLs, two questions in
-    one, negations and numbers in words (`odd_qa`, which found that a made-up quote was
-    attributed to whoever came first); and 20 answerable questions each with a near twin
-    the coverage does not answer (`edge_qa`, a measurement: nothing was changed for it)."""
-    odd, edge = (_figures(evaluate(real_answerer, load_items(path))) for path in (ODD, EDGE))
-    assert odd["r5"] >= 0.94 and odd["r1"] >= 0.82 and odd["false"] <= 0.03, odd
-    assert odd["abstention"] >= 0.16, odd  # the made-up quote, at least
-    assert edge["r5"] >= 0.95 and edge["false"] <= 0.05 and edge["abstention"] >= 0.35, edge
+    assert f["r1"] >= later.r1 and f["r5"] >= later.r5 and f["false"] <= later.false, f
+    assert f["abstention"] >= later.abstention, f
 
 
 @pytest.mark.slow
