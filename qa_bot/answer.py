@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa_bot.about import asks_about_coverage, asks_about_piece
 from qa_bot.embed import Embedder, load_embedder
 from qa_bot.index import IndexData, load_index
 from qa_bot.models import Answer, Coverage, Document
@@ -137,6 +138,8 @@ class Answerer:
             problem = question_problem(question)
             if problem:
                 answers[i] = Answer(question, abstained=True, hits=[], notice=problem, coverage=self.coverage())
+            elif asks_about_coverage(question):
+                answers[i] = self._articles(question, f"These are the {len(self.index.documents)} articles I answer from:")
             else:
                 todo.append(i)
         ranked = self.rank_many([questions[i] for i in todo], k or self.default_k, filters)
@@ -152,6 +155,9 @@ class Answerer:
         return [self.retriever.rank(q, v, k, filters, t) for q, v, t in zip(queries, np.asarray(vectors), tokens)]
 
     def _decide(self, question: str, ranked: Ranked) -> Answer:
+        if asks_about_piece(ranked.query):
+            return self._articles(question, "Here is what I have from " + " and ".join(sorted(ranked.query.outlets)) + ":",
+                                  ranked.query.outlets)
         if not ranked.query.content_words:
             notice = "Your question has no specific words to search for. Name a person, place, event or date."
             return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
@@ -165,6 +171,11 @@ class Answerer:
             return Answer(question, abstained=True, hits=[], notice=QUOTE_NOT_FOUND, coverage=self.coverage())
         return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage(),
                       tentative=self.abstainer.tentative(ranked.signals))
+
+    def _articles(self, question: str, notice: str, outlets: set[str] | None = None) -> Answer:
+        """A question about the coverage itself: its articles (the named outlets'), not passages."""
+        chosen = [d for d in self.index.documents if outlets is None or d.outlet in outlets]
+        return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage(), articles=chosen)
 
     # --- what the corpus holds ---------------------------------------------------------------
 

@@ -22,11 +22,7 @@ def welcome(answerer: Answerer) -> str:
 
 
 def sources(answerer: Answerer) -> str:
-    lines = []
-    for doc in answerer.documents():
-        when = render.human_date(doc.published) + (" (date inferred)" if doc.date_inferred and doc.published else "")
-        lines.append(f"• {doc.outlet}, {when}: {doc.title}" + (f"\n  {doc.url}" if doc.url else ""))
-    return "\n".join(lines)
+    return render.articles_text(answerer.documents())
 
 
 class Conversation:

@@ -92,3 +92,6 @@ class Answer:
     coverage: Coverage | None = None
     # Answered, but only just: the passages may touch the question without answering it.
     tentative: bool = False
+    # For a question about the coverage itself ("what sources do you have?"): the articles
+    # it asks for, listed instead of passages.
+    articles: list[Document] = field(default_factory=list)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from qa_bot.joining import parts
-from qa_bot.models import Answer, Coverage, Hit, Passage
+from qa_bot.models import Answer, Coverage, Document, Hit, Passage
 
 TELEGRAM_LIMIT = 4096  # UTF-16 code units per message
 QUESTION_ECHO_CHARS = 120
@@ -120,6 +120,8 @@ def _strip_tags(text: str) -> str:
 
 def answer_html(answer: Answer, start: int = 0, count: int | None = None) -> list[str]:
     """The Telegram messages for results start..start+count (or the notice when there are none)."""
+    if answer.articles:
+        return pack_messages([html.escape(answer.notice or "", quote=False), *articles_html(answer.articles)])
     if not answer.hits:
         return pack_messages([html.escape(notice_text(answer), quote=False)])
     caveat = f"<i>{html.escape(TENTATIVE, quote=False)}</i>"
@@ -159,9 +161,37 @@ def hit_text(hit: Hit, number: int, style: Style = "plain") -> str:
 
 
 def answer_text(answer: Answer, start: int = 0, count: int | None = None, style: Style = "plain") -> str:
+    if answer.articles:
+        return f"{answer.notice}\n{articles_text(answer.articles)}"
     if not answer.hits:
         return notice_text(answer)
     return "\n\n".join(page_blocks(answer, start, count, lambda hit, n: hit_text(hit, n, style), TENTATIVE))
+
+
+# --- the list of articles (/sources, and questions about the coverage) -------------
+
+
+def article_when(doc: Document) -> str:
+    return human_date(doc.published) + (" (date inferred)" if doc.published and doc.date_inferred else "")
+
+
+def articles_text(documents: list[Document]) -> str:
+    lines = [f"• {d.outlet}, {article_when(d)}: {d.title}" + (f"\n  {d.url}" if d.url else "") for d in documents]
+    return "\n".join(lines)
+
+
+def articles_html(documents: list[Document]) -> list[str]:
+    """One block an article: outlet in bold, the headline linked, date and authors."""
+    blocks = []
+    for number, doc in enumerate(documents, 1):
+        title = html.escape(doc.title, quote=False)
+        if doc.url:
+            title = f'<a href="{html.escape(doc.url, quote=True)}">{title}</a>'
+        line = f"{number}. <b>{html.escape(doc.outlet, quote=False)}</b> — {title}, {html.escape(article_when(doc), quote=False)}"
+        if doc.authors:
+            line += f" · {html.escape(', '.join(doc.authors), quote=False)}"
+        blocks.append(line)
+    return blocks
 
 
 # --- shared texts ------------------------------------------------------------------
@@ -226,4 +256,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
     if answer.notice:
         data["notice"] = answer.notice
+    if answer.articles:
+        data["articles"] = [{"document": d.file, "outlet": d.outlet, "published": d.published, "title": d.title,
+                             "url": d.url, "authors": list(d.authors)} for d in answer.articles]
     return data

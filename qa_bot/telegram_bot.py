@@ -404,18 +404,7 @@ class QABot:
         if not documents:
             await self._send(context, update.effective_message, html.escape(render.coverage_text(None), quote=False))
             return
-        blocks = [f"<b>The {len(documents)} articles I answer from</b>"]
-        for number, doc in enumerate(documents, 1):
-            when = render.human_date(doc.published)
-            if doc.published and doc.date_inferred:
-                when += " (date inferred)"
-            title = html.escape(doc.title, quote=False)
-            if doc.url:
-                title = f'<a href="{html.escape(doc.url, quote=True)}">{title}</a>'
-            line = f"{number}. <b>{html.escape(doc.outlet, quote=False)}</b> — {title}, {html.escape(when, quote=False)}"
-            if doc.authors:
-                line += f" · {html.escape(', '.join(doc.authors), quote=False)}"
-            blocks.append(line)
+        blocks = [f"<b>The {len(documents)} articles I answer from</b>", *render.articles_html(documents)]
         for text in render.pack_messages(blocks):
             await self._send(context, update.effective_message, text)
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from qa_bot import render
-from qa_bot.models import Answer, Coverage, Hit, Passage
+from qa_bot.models import Answer, Coverage, Document, Hit, Passage
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
                  "blockquote", "tg-emoji"}
@@ -229,3 +229,31 @@ def test_a_tentative_answer_says_so_once_before_its_first_page() -> None:
     assert render.answer_text(tentative, 0, 3).startswith(render.TENTATIVE)
     assert render.TENTATIVE not in render.answer_text(tentative, 3, 3) + render.answer_text(sure)
     assert render.answer_json(tentative)["tentative"] is True and render.answer_json(sure)["tentative"] is False
+
+
+# --- the list of articles: /sources and questions about the coverage ---------------------------------
+
+
+def article(n: int, **overrides) -> Document:
+    fields = dict(file=f"00{n}_doc.txt", outlet=f"Outlet {n} & <Co>", title=f"Headline {n} <with> & \"marks\"",
+                  published="2016-12-13", date_inferred=n % 2 == 1, authors=("A. Writer",),
+                  url=f'https://example.com/{n}?a=1&b="2"')
+    fields.update(overrides)
+    return Document(**fields)
+
+
+def test_a_question_about_the_coverage_lists_its_articles_in_every_format() -> None:
+    docs = [article(1), article(2, url=None, authors=())]
+    answer = Answer("What sources do you have?", abstained=True, hits=[], notice="These are the 2 articles:",
+                    coverage=COVERAGE, articles=docs)
+    messages = render.answer_html(answer)
+    assert all(not markup_problems(m) for m in messages), [markup_problems(m) for m in messages]
+    joined = "\n".join(messages)
+    assert '1. <b>Outlet 1 &amp; &lt;Co&gt;</b> — <a href="https://example.com/1?a=1&amp;b=&quot;2&quot;">' in joined
+    assert "13 Dec 2016 (date inferred) · A. Writer" in joined and "2. <b>Outlet 2" in joined
+    text = render.answer_text(answer)
+    assert text.startswith("These are the 2 articles:\n• Outlet 1 & <Co>, 13 Dec 2016 (date inferred): Headline 1")
+    assert "\n  https://example.com/1" in text and text.count("• ") == 2
+    data = render.answer_json(answer)
+    assert data["results"] == [] and [a["document"] for a in data["articles"]] == ["001_doc.txt", "002_doc.txt"]
+    assert data["articles"][1]["url"] is None and data["articles"][0]["authors"] == ["A. Writer"]

@@ -544,6 +544,20 @@ def test_neighbouring_paragraphs_arrive_as_one_quote_with_the_answer_in_bold(bot
     assert re.search(r"<b>[^<]*122 votes in favor[^<]*</b>", quote), quote
 
 
+def test_asking_what_sources_it_has_lists_the_articles_not_passages(bot: Harness) -> None:
+    """A question about the coverage itself gets the articles, linked, like /sources."""
+    if bot.kind != "real":
+        pytest.skip("questions about the coverage are recognised by the real answering core")
+    chat = new_user()
+    bot.say(chat, chat, "what sources do you have?")
+    call = bot.api.wait_for("sendMessage", lambda c: c.params.get("chat_id") == chat and c.status == 200)
+    text = assert_telegram_message(call)
+    assert text.startswith("These are the 5 articles I answer from:") and "<blockquote>" not in text
+    for outlet in ("NBC News", "The Boston Globe", "Middle East Eye", "The Washington Post", "The New York Times"):
+        assert f"<b>{outlet}</b>" in text
+    assert text.count('<a href="') == 5
+
+
 def test_stale_more_button_after_restart_says_ask_again(bot: Harness) -> None:
     chat = new_user()
     old = {"message_id": 42, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
