@@ -31,12 +31,14 @@ def human_date(iso: str | None) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
+def published_on(item: Passage | Document) -> str:
+    """'13 Dec 2016 (date inferred)': a passage's or an article's date, said as known."""
+    return human_date(item.published) + (" (date inferred)" if item.published and item.date_inferred else "")
+
+
 def attribution(passage: Passage) -> str:
     """'NBC News, 13 Dec 2016 (date inferred)': the outlet and date every result carries."""
-    when = human_date(passage.published)
-    if passage.published and passage.date_inferred:
-        when += " (date inferred)"
-    return f"{passage.outlet}, {when}"
+    return f"{passage.outlet}, {published_on(passage)}"
 
 
 def also_reported(hit: Hit) -> str | None:
@@ -171,12 +173,8 @@ def answer_text(answer: Answer, start: int = 0, count: int | None = None, style:
 # --- the list of articles (/sources, and questions about the coverage) -------------
 
 
-def article_when(doc: Document) -> str:
-    return human_date(doc.published) + (" (date inferred)" if doc.published and doc.date_inferred else "")
-
-
 def articles_text(documents: list[Document]) -> str:
-    lines = [f"• {d.outlet}, {article_when(d)}: {d.title}" + (f"\n  {d.url}" if d.url else "") for d in documents]
+    lines = [f"• {d.outlet}, {published_on(d)}: {d.title}" + (f"\n  {d.url}" if d.url else "") for d in documents]
     return "\n".join(lines)
 
 
@@ -187,7 +185,7 @@ def articles_html(documents: list[Document]) -> list[str]:
         title = html.escape(doc.title, quote=False)
         if doc.url:
             title = f'<a href="{html.escape(doc.url, quote=True)}">{title}</a>'
-        line = f"{number}. <b>{html.escape(doc.outlet, quote=False)}</b> — {title}, {html.escape(article_when(doc), quote=False)}"
+        line = f"{number}. <b>{html.escape(doc.outlet, quote=False)}</b> — {title}, {html.escape(published_on(doc), quote=False)}"
         if doc.authors:
             line += f" · {html.escape(', '.join(doc.authors), quote=False)}"
         blocks.append(line)
