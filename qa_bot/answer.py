@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from qa_bot.about import asks_about_coverage, asks_about_piece
+from qa_bot.answer_types import missing_answer_type
 from qa_bot.embed import Embedder, load_embedder
 from qa_bot.index import IndexData, load_index
 from qa_bot.models import Answer, Coverage, Document
@@ -169,6 +170,9 @@ class Answerer:
             return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
         if missing_quote(question, ranked.hits):
             return Answer(question, abstained=True, hits=[], notice=QUOTE_NOT_FOUND, coverage=self.coverage())
+        if missing := missing_answer_type(ranked.query.text, ranked.hits):
+            notice = f"The coverage I have mentions this, but none of it gives {missing}."
+            return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
         return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage(),
                       tentative=self.abstainer.tentative(ranked.signals))
 

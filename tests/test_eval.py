@@ -230,7 +230,7 @@ def padded_answerer(tmp_path_factory: pytest.TempPathFactory, real_embedder):
 def test_heldout_quality_does_not_regress(real_answerer) -> None:
     """Floors a little under the figures measured when this test was written (README)."""
     f = _figures(evaluate(real_answerer, load_items(HELDOUT)))
-    assert f["r5"] >= 0.93 and f["abstention"] >= 0.7 and f["false"] <= 0.04, f
+    assert f["r5"] >= 0.93 and f["abstention"] >= 0.8 and f["false"] <= 0.04, f
 
 
 @pytest.mark.slow
@@ -269,7 +269,7 @@ def test_independent_questions_hold(real_answerer) -> None:
     under what was measured when it arrived, so that a change fitting the other sets at
     its expense fails here."""
     f = _figures(evaluate(real_answerer, load_items(INDEPENDENT)))
-    assert f["r5"] >= 0.95 and f["abstention"] >= 0.4 and f["false"] <= 0.04, f
+    assert f["r5"] >= 0.95 and f["abstention"] >= 0.5 and f["false"] <= 0.04, f
     assert f["r1"] >= 0.88 and f["mrr"] >= 0.92, f
 
 
@@ -289,23 +289,25 @@ class LaterSet:
 
 LATER_SETS = {
     # Written blind on 2026-12-02, after every change; nothing was tuned on it.
-    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.375),
+    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.6),
     # As Telegram users type. "hasnt", "wud" and "prepped" were taken for names and 3 of
     # 45 answerable questions declined, until chat shorthand read as English (R@1 0.889 → 0.978).
-    "informal": LaterSet(INFORMAL, 50, 5, r1=0.93, r5=0.97, abstention=0.4),
+    "informal": LaterSet(INFORMAL, 50, 5, r1=0.93, r5=0.97, abstention=0.6),
     # Yes/no, requests, why/how, photos. "The Reuters photo from Dec. 12" was declined until
     # photo questions read the names in credits.
-    "intent": LaterSet(INTENT, 40, 6, r1=0.85, r5=0.94, abstention=0.6),
+    "intent": LaterSet(INTENT, 40, 6, r1=0.85, r5=0.94, abstention=0.8),
     # Days and outlets in every form. "The Canadian-backed resolution" was declined and "the
     # BBC's photographers" answered until a people and its country were one name and only
     # the corpus's outlets were exempt from the names check.
     "dates": LaterSet(DATES, 40, 4, r1=0.97, r5=0.97, abstention=0.75),
     # Pasted quotes, capitals, URLs, negations. A made-up quote was attributed to whoever
     # came first until quotes had to be in the coverage (at least that one is declined).
-    "odd": LaterSet(ODD, 40, 6, r1=0.82, r5=0.94, abstention=0.16),
+    "odd": LaterSet(ODD, 40, 6, r1=0.82, r5=0.94, abstention=0.3),
     # Answerable questions, each with a near twin the coverage does not answer: a
-    # measurement of the weak spot, nothing changed for it.
-    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.35, false=0.05),
+    # measurement of the weak spot. Abstention floors on every set rose when questions
+    # asking for an age, a year, a birthplace, a nationality, a sum or a count had to
+    # find one stated (qa_bot/answer_types.py).
+    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.45, false=0.05),
 }
 
 

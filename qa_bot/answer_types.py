@@ -1,0 +1,114 @@
+"""Questions that ask for one kind of fact: a passage that states none cannot answer.
+
+"How old is Bashar al-Assad?" finds passages about Assad, close in meaning and in
+words, and retrieval signals cannot tell them from an answer: what they lack is an
+age. For a few kinds of fact that a passage states in a recognisable form (an age,
+a year, a birthplace, a nationality, a sum of money, a count of a named thing) the
+question is answered only when one of the first results states one. Each check is
+a pattern, not a reader: it can pass a passage that states the wrong age, but it
+never fails one that states an age, so it only declines questions that retrieval
+had answered with passages that cannot hold the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa_bot.dates import MONTHS
+from qa_bot.lexical import tokenize
+from qa_bot.models import Hit
+from qa_bot.retrieve import DEMONYMS, FIGURE
+
+CHECKED = 3  # how many of the first results may state it
+
+_NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+           r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)")
+AGE = re.compile(rf"\b{_NUMBER}[- ](?:years?|months?|weeks?|days?)[- ]old\b|\baged?\s+(?:about\s+)?\d"
+                 rf"|\b\d+\s+years\s+of\s+age\b|\b[A-Z][a-z]+,\s+\d{{1,3}},", re.IGNORECASE)
+YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b|\bcentur(?:y|ies)\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+BIRTH = re.compile(r"\bborn\b|\bbirth|\bnative\b|\bhometown\b|\bgrew up\b", re.IGNORECASE)
+NATIONALITY = re.compile(r"\b(?:" + "|".join(DEMONYMS) + r"|citizen(?:ship)?|nationals?|nationality|passports?)\b",
+                         re.IGNORECASE)
+MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|pounds sterling|lira|liras|rubles?|roubles?|usd|eur)\b",
+                   re.IGNORECASE)
+# Dates and clock times hold figures that count nothing: "Dec. 12", "2016", "10:30".
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+NOT_A_COUNT = re.compile(rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})\b|\b(?:19|20)\d\d\b"
+                         r"|\b\d{1,2}:\d\d\b", re.IGNORECASE)
+# News counts people under many names ("civilians", "residents", "the dead", "fighters")
+# and countries too ("members", "votes"): any figure may count them.
+GENERIC_COUNTS = {
+    "people", "persons", "civilians", "residents", "inhabitants", "men", "women", "children", "kids", "families",
+    "individuals", "syrians", "casualties", "deaths", "dead", "victims", "fatalities", "wounded", "injured",
+    "evacuees", "refugees", "displaced", "survivors", "detainees", "prisoners", "hostages", "fighters", "rebels",
+    "troops", "soldiers", "militants", "gunmen", "insurgents", "countries", "nations", "states", "members",
+    "governments", "delegations", "times",
+}
+COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
+# Words that end the counted noun phrase: "how many green buses [were used]".
+PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can|in|of|on|at|from"
+                         r"|to|for|by|with|who|that|which|and|or|than|according|per|since|during|after|before)$")
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """One kind of fact: how a question asks for it, and how a passage states it."""
+
+    missing: str  # what the reply says the coverage does not give
+    asks: re.Pattern[str]
+    stated: Callable[[list[str], str], bool]  # (the first results' texts, question) → states one
+
+
+def _pattern(pattern: re.Pattern[str]) -> Callable[[list[str], str], bool]:
+    return lambda texts, _question: any(pattern.search(text) for text in texts)
+
+
+def counted_noun(question: str) -> str | None:
+    """What a "how many" question counts: the first plural in the words that follow
+    ("how many green buses were used" → "buses", "how many rebels gave up" → "rebels")."""
+    found = COUNTED.search(question)
+    if not found:
+        return None
+    phrase: list[str] = []
+    for word in found.group(1).lower().split():
+        if PHRASE_ENDS.match(word):
+            break
+        if word in GENERIC_COUNTS or (word.endswith("s") and not word.endswith("ss")):
+            return word
+        phrase.append(word)
+    return phrase[-1] if phrase else None
+
+
+def states_count(texts: list[str], question: str) -> bool:
+    """A figure, and the counted thing named where the figure is: "how many buses"
+    needs a passage with a figure that mentions buses."""
+    with_figures = [text for text in texts if FIGURE.search(NOT_A_COUNT.sub(" ", text))]
+    noun = counted_noun(question)
+    if not with_figures or noun is None or noun in GENERIC_COUNTS:
+        return bool(with_figures)
+    stems = tokenize([noun])[0]
+    return not stems or any(stems[0] in tokens for tokens in map(set, tokenize(with_figures)))
+
+
+ANSWER_TYPES = [
+    AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bat\s+what\s+age\b", re.IGNORECASE), _pattern(AGE)),
+    AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|century|decade)\b", re.IGNORECASE), _pattern(YEAR)),
+    AnswerType("a birthplace", re.compile(r"\bborn\b|\bbirthplace\b|\bhometown\b", re.IGNORECASE), _pattern(BIRTH)),
+    AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
+    AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"
+                                            r"|\bhow\s+much\b.*\b(?:cost|price|worth)\b|\bwhat\s+(?:price|budget)\b",
+                                            re.IGNORECASE), _pattern(MONEY)),
+    AnswerType("that figure", re.compile(r"\bhow\s+many\b", re.IGNORECASE), states_count),
+]
+
+
+def missing_answer_type(question: str, hits: list[Hit]) -> str | None:
+    """What the question asks for that none of the first results states ("an age"),
+    or None when they state it or the question asks for no such kind of fact."""
+    texts = [hit.passage.text for hit in hits[:CHECKED]]
+    for kind in ANSWER_TYPES:
+        if kind.asks.search(question) and not kind.stated(texts, question):
+            return kind.missing
+    return None

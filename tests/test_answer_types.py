@@ -1,0 +1,71 @@
+"""A question that asks for an age, a year, a birthplace, a nationality, a sum or a count
+is answered only when one of the first results states one."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_bot.answer_types import CHECKED, counted_noun, missing_answer_type
+from tests.test_quotes import hit
+
+ASSAD = hit("President Bashar al-Assad's forces retook the last rebel districts of Aleppo on Monday.")
+BABY = hit("Monther, an optician in training, wraps his four-month-old son in blankets against the cold.")
+TOLL = hit("At least 413 civilians have been killed in east Aleppo since the offensive began, the monitor said.")
+VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 against and 36 abstentions.")
+
+
+@pytest.mark.parametrize(("question", "passage", "missing"), [
+    ("How old is Bashar al-Assad?", ASSAD, "an age"),
+    ("how old is monther's baby", BABY, None),
+    ("What age were the men who went missing?", hit("Hundreds of men aged 30 to 50 lost contact."), None),
+    ("How old is Rania?", hit("Rania, 34, sleeps in one house with two of her children."), None),
+    ("In what century was the citadel built?", hit("The citadel towers over the Old City."), "a year"),
+    ("In what century was the citadel built?", hit("The 13th-century citadel towers over the city."), None),
+    ("Since what year has the city been divided?", hit("Aleppo has been divided since 2012."), None),
+    ("In which city was Zakaria Zakaria born?", hit("Zakaria Zakaria, a photographer, walks in Hanano."), "a birthplace"),
+    ("Where was the photographer born?", hit("The photographer was born in Aleppo in 1990."), None),
+    ("What nationality is Bilal Abdul Kareem?", hit("Bilal Abdul Kareem filmed in the east."), "a nationality"),
+    ("What nationality is Bilal Abdul Kareem?", hit("Bilal Abdul Kareem, an American journalist, filmed."), None),
+    ("How much will rebuilding the souk cost?", hit("The souk lies in ruins after years of war."), "a sum of money"),
+    ("How much will rebuilding the souk cost?", hit("Rebuilding may cost $200 million, officials say."), None),
+    ("How many buses were used in the evacuation?", TOLL, "that figure"),
+    ("How many buses were used in the evacuation?", hit("Some 20 green buses left at dawn."), None),
+    ("How many hospitals were hit?", hit("The last hospital in the east was hit twice, with 3 staff hurt."), None),
+    ("How many civilians have been killed?", TOLL, None),
+    ("How many countries voted for the resolution?", VOTE, None),  # counted as votes
+    ("How many deaths has the war caused?", hit("More than 300,000 people have been killed."), None),
+    ("How many children does Rania have?", hit("Rania, a mother of four, splits them between two houses."), None),
+    ("How many people fled on Dec. 12, 2016?", hit("People fled on Dec. 12, 2016, the monitor said."), "that figure"),
+    ("Who is the deputy governor of Aleppo?", ASSAD, None),  # asks for no kind of fact checked here
+    ("When did the rebels withdraw?", ASSAD, None),
+])
+def test_a_question_is_answered_only_by_passages_that_state_what_it_asks_for(question, passage, missing) -> None:
+    assert missing_answer_type(question, [passage]) == missing
+
+
+def test_what_states_it_must_be_among_the_first_results() -> None:
+    question = "How old is Monther's baby?"
+    assert missing_answer_type(question, [ASSAD, BABY]) is None
+    assert missing_answer_type(question, [ASSAD] * CHECKED + [BABY]) == "an age"
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("how many green buses were used", "buses"),
+    ("how many rebels gave up their weapons", "rebels"),
+    ("How many thousand civilians were trapped?", "civilians"),
+    ("how many ppl were still inside", "ppl"),  # no plural: the last word before the verb
+    ("How many of them died?", None),
+    ("Who won?", None),
+])
+def test_the_counted_thing_is_the_first_plural_after_how_many(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun
+
+
+@pytest.mark.slow
+def test_the_bot_says_which_kind_of_fact_the_coverage_lacks(real_answerer) -> None:
+    declined = real_answerer.ask("How old is Bashar al-Assad?")
+    assert declined.abstained and declined.hits == [] and "an age" in (declined.notice or "")
+    answered = real_answerer.ask("How old is Monther's baby?")
+    assert not answered.abstained and "four-month-old" in answered.hits[0].passage.text
+    typed = real_answerer.ask("how many ppl fled east alepo in the last 2 weeks")  # "ppl" read as people
+    assert not typed.abstained and any("100,000" in h.passage.text for h in typed.hits[:3])
