@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from qa_bot.dates import MONTHS
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
-from qa_bot.retrieve import DEMONYMS, FIGURE
+from qa_bot.query import DEMONYMS
+from qa_bot.retrieve import FIGURE
 
 CHECKED = 3  # how many of the first results may state it
 
@@ -28,11 +29,21 @@ _NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleve
 AGE = re.compile(rf"\b{_NUMBER}[- ](?:years?|months?|weeks?|days?)[- ]old\b|\baged?\s+(?:about\s+)?\d"
                  rf"|\b\d+\s+years\s+of\s+age\b|\b[A-Z][a-z]+,\s+\d{{1,3}},", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b|\bcentur(?:y|ies)\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+DATED = re.compile(YEAR.pattern + r"|\b(?:" + "|".join(MONTHS) + r")\b\.?\s*\d", re.IGNORECASE)
 BIRTH = re.compile(r"\bborn\b|\bbirth|\bnative\b|\bhometown\b|\bgrew up\b", re.IGNORECASE)
 NATIONALITY = re.compile(r"\b(?:" + "|".join(DEMONYMS) + r"|citizen(?:ship)?|nationals?|nationality|passports?)\b",
                          re.IGNORECASE)
 MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|pounds sterling|lira|liras|rubles?|roubles?|usd|eur)\b",
                    re.IGNORECASE)
+CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock)|\b(?:dawn|dusk|sunrise|sunset|midnight"
+                   r"|noon|midday|morning|afternoon|evening|night|overnight|nightfall|daybreak)\b", re.IGNORECASE)
+SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent|\b(?:half|third|thirds|quarter|quarters|tenth|tenths)\b",
+                   re.IGNORECASE)
+DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)\s+(?:years?|months?|weeks?|days?|hours?|decades?|minutes?)\b"
+                      r"|\b(?:since|until|till)\b|\bfor\s+(?:years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
+MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
+                     r"|square|storeys?|stories|floors?)\b"
+                     r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
 # Dates and clock times hold figures that count nothing: "Dec. 12", "2016", "10:30".
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 NOT_A_COUNT = re.compile(rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})\b|\b(?:19|20)\d\d\b"
@@ -93,14 +104,26 @@ def states_count(texts: list[str], question: str) -> bool:
 
 
 ANSWER_TYPES = [
-    AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bat\s+what\s+age\b", re.IGNORECASE), _pattern(AGE)),
+    AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|['’]s\s+age\b", re.IGNORECASE),
+               _pattern(AGE)),
     AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|century|decade)\b", re.IGNORECASE), _pattern(YEAR)),
+    # "When was the Observatory founded?": a founding or a building is dated by a year.
+    AnswerType("a date", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"
+                                    r"|construct|constructed|create|created|form|formed|open|opened|inscribed)\b",
+                                    re.IGNORECASE), _pattern(DATED)),
     AnswerType("a birthplace", re.compile(r"\bborn\b|\bbirthplace\b|\bhometown\b", re.IGNORECASE), _pattern(BIRTH)),
     AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
     AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"
                                             r"|\bhow\s+much\b.*\b(?:cost|price|worth)\b|\bwhat\s+(?:price|budget)\b",
                                             re.IGNORECASE), _pattern(MONEY)),
     AnswerType("that figure", re.compile(r"\bhow\s+many\b", re.IGNORECASE), states_count),
+    AnswerType("a time of day", re.compile(r"\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE), _pattern(CLOCK)),
+    AnswerType("a share", re.compile(r"\bwhat\s+(?:percent|percentage|proportion|share|fraction)\b", re.IGNORECASE),
+               _pattern(SHARE)),
+    AnswerType("a length of time", re.compile(r"\bhow\s+long\b(?!\s+(?:is|was|are|were)\s+the\b)", re.IGNORECASE),
+               _pattern(DURATION)),
+    AnswerType("a size", re.compile(r"\bhow\s+(?:tall|high|big|large|wide|deep|long\s+(?:is|was|are|were)\s+the)\b",
+                                    re.IGNORECASE), _pattern(MEASURE)),
 ]
 
 

@@ -47,6 +47,23 @@ CHAT.update({
 # Names readers use where news copy writes another: keyword search would miss the passage
 # ("what did isis retake" — the articles say "Islamic State").
 ALIASES = {"isis": "Islamic State", "isil": "Islamic State", "daesh": "Islamic State"}
+DEMONYMS = {
+    "afghan": "afghanistan", "american": "america", "australian": "australia", "british": "britain",
+    "canadian": "canada", "chinese": "china", "egyptian": "egypt", "european": "europe", "french": "france",
+    "german": "germany", "indian": "india", "iranian": "iran", "iraqi": "iraq", "israeli": "israel",
+    "italian": "italy", "japanese": "japan", "jordanian": "jordan", "kurdish": "kurds", "lebanese": "lebanon",
+    "libyan": "libya", "mexican": "mexico", "pakistani": "pakistan", "palestinian": "palestine",
+    "qatari": "qatar", "russian": "russia", "saudi": "saudi arabia", "spanish": "spain", "syrian": "syria",
+    "turkish": "turkey", "ukrainian": "ukraine", "yemeni": "yemen",
+}
+COUNTRIES = {country: people for people, country in DEMONYMS.items()}
+
+
+def name_forms(word: str) -> list[str]:
+    """A name and, for a country or its people, the other of the two."""
+    other = DEMONYMS.get(word) or COUNTRIES.get(word)
+    return [word, *(other.split()[:1] if other else [])]
+
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased
 
@@ -127,12 +144,14 @@ class QueryParser:
     def _names(self, question: str, content_words: list[str]) -> list[str]:
         """What a passage must name to answer. Typed with capitals, the capitals tell;
         typed in lower case (or all in capitals), the corpus does (the words it writes as
-        names) and so does English (a word neither it nor English knows: "raqqa", "nba")."""
+        names), so do countries and their peoples ("turkey", "iranian"), and so does
+        English (a word neither the corpus nor English knows: "raqqa", "nba")."""
         if re.search(r"[A-Z]", question[1:]) and not shouted(question):
             return question_names(question)
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
         found = [w for w in bare if w.isalpha() and (
-            w in self.vocabulary.names or (w not in self.vocabulary and not is_english(w)))]
+            w in self.vocabulary.names or w in DEMONYMS or w in COUNTRIES
+            or (w not in self.vocabulary and not is_english(w)))]
         return found + LONG_NUMBER.findall(question)
 
     def english_share(self, question: str) -> float:
@@ -154,6 +173,8 @@ class QueryParser:
                 return CHAT[lower]
             if lower in ALIASES:
                 return ALIASES[lower]
+            if chat_plural(lower):
+                return lower[:-1] + "s"
             fixed = self.speller.correct(lower)
             return word if fixed == lower else fixed
 
@@ -195,12 +216,14 @@ def question_names(question: str) -> list[str]:
 
 def is_english(word: str) -> bool:
     """A common English word or a regular inflection of one ("datelined", "evacuees",
-    "prepped", "citing", "denied").
+    "prepped", "citing", "denied", and chat's "kidz").
     The rarest third of the word list is mostly names ("homs", "souk", "astana")."""
     english = common_english()
     if word in english:
         return True
     if any(word.endswith(suffix) and word[: -len(suffix)] in english for suffix in ("s", "es", "d", "ly")):
+        return True
+    if chat_plural(word):
         return True
     for suffix in ("ed", "ing", "er", "est"):  # "prepped" → "prep", "citing" → "cite"
         stem = word[: -len(suffix)]
@@ -208,6 +231,11 @@ def is_english(word: str) -> bool:
                 stem in english or (stem[-1] == stem[-2] and stem[:-1] in english) or stem + "e" in english):
             return True
     return any(word.endswith(suffix) and word[: -len(suffix)] + "y" in english for suffix in ("ies", "ied"))
+
+
+def chat_plural(word: str) -> bool:
+    """A plural spelt with a z, as in chat ("kidz", "guyz"); "aziz" and "lopez" are none."""
+    return word.endswith("z") and len(word) > 3 and word[:-1] in common_english() and word[:-1] + "s" in common_english()
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, wor
 from qa_bot.models import Hit, Passage
 from qa_bot.store import PassageTable, runs
 from qa_bot.dates import MONTHS, WEEKDAYS
-from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, without_article
+from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, name_forms, without_article
 from qa_bot.tokens import TokenSet, segment_rows
 
 CANDIDATES = 100
@@ -523,24 +523,6 @@ def not_names(outlets: list[str]) -> set[str]:
 
 # A country's people and its name are one name to a reader: "the Canadian-backed
 # resolution" is the one "advanced by Canada". Countries and peoples common in world news.
-DEMONYMS = {
-    "afghan": "afghanistan", "american": "america", "australian": "australia", "british": "britain",
-    "canadian": "canada", "chinese": "china", "egyptian": "egypt", "european": "europe", "french": "france",
-    "german": "germany", "indian": "india", "iranian": "iran", "iraqi": "iraq", "israeli": "israel",
-    "italian": "italy", "japanese": "japan", "jordanian": "jordan", "kurdish": "kurds", "lebanese": "lebanon",
-    "libyan": "libya", "mexican": "mexico", "pakistani": "pakistan", "palestinian": "palestine",
-    "qatari": "qatar", "russian": "russia", "saudi": "saudi arabia", "spanish": "spain", "syrian": "syria",
-    "turkish": "turkey", "ukrainian": "ukraine", "yemeni": "yemen",
-}
-COUNTRIES = {country: people for people, country in DEMONYMS.items()}
-
-
-def name_forms(word: str) -> list[str]:
-    """A name and, for a country or its people, the other of the two."""
-    other = DEMONYMS.get(word) or COUNTRIES.get(word)
-    return [word, *(other.split()[:1] if other else [])]
-
-
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     return stemmer().stemWord(word)

@@ -36,6 +36,14 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How many deaths has the war caused?", hit("More than 300,000 people have been killed."), None),
     ("How many children does Rania have?", hit("Rania, a mother of four, splits them between two houses."), None),
     ("How many people fled on Dec. 12, 2016?", hit("People fled on Dec. 12, 2016, the monitor said."), "that figure"),
+    ("What time did the convoy leave?", hit("The convoy left Aleppo on Thursday."), "a time of day"),
+    ("At what time of day did people leave Sheikh Saeed?", hit("3,500 people left at dawn, SANA said."), None),
+    ("What percentage of the east did the army hold?", hit("The army took the east."), "a share"),
+    ("What percentage of the east did the army hold?", hit("It said it held 98 percent of the east."), None),
+    ("How long has the city been divided?", hit("The city is divided into east and west."), "a length of time"),
+    ("How long has the city been divided?", hit("Aleppo has been divided since 2012."), None),
+    ("How tall is the citadel?", hit("The citadel towers over the Old City."), "a size"),
+    ("How long is the Euphrates river?", hit("The Euphrates runs 2,800 km to the Gulf."), None),
     ("Who is the deputy governor of Aleppo?", ASSAD, None),  # asks for no kind of fact checked here
     ("When did the rebels withdraw?", ASSAD, None),
 ])

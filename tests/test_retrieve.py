@@ -372,7 +372,7 @@ def test_countries_and_their_peoples_are_one_name_and_absent_outlets_count(real_
 
 
 def test_name_forms_pair_a_country_with_its_people() -> None:
-    from qa_bot.retrieve import name_forms
+    from qa_bot.query import name_forms
 
     assert name_forms("canadian") == ["canadian", "canada"] and name_forms("russia") == ["russia", "russian"]
     assert name_forms("saudi") == ["saudi", "saudi"] and name_forms("hanano") == ["hanano"]
