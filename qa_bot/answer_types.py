@@ -29,7 +29,9 @@ _NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleve
 AGE = re.compile(rf"\b{_NUMBER}[- ](?:years?|months?|weeks?|days?)[- ]old\b|\baged?\s+(?:about\s+)?\d"
                  rf"|\b\d+\s+years\s+of\s+age\b|\b[A-Z][a-z]+,\s+\d{{1,3}},", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b|\bcentur(?:y|ies)\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
-DATED = re.compile(YEAR.pattern + r"|\b(?:" + "|".join(MONTHS) + r")\b\.?\s*\d", re.IGNORECASE)
+POPULATION = re.compile(r"\bpopulation\b[^.]{0,40}?\d|\d[\d,.]*(?:\s+(?:million|thousand))?\s+(?:people|residents"
+                        r"|inhabitants)\s+(?:live|lived|living)\b|\bpopulation\s+of\s+\w+\s+million",
+                        re.IGNORECASE)
 BIRTH = re.compile(r"\bborn\b|\bbirth|\bnative\b|\bhometown\b|\bgrew up\b", re.IGNORECASE)
 NATIONALITY = re.compile(r"\b(?:" + "|".join(DEMONYMS) + r"|citizen(?:ship)?|nationals?|nationality|passports?)\b",
                          re.IGNORECASE)
@@ -108,9 +110,11 @@ ANSWER_TYPES = [
                _pattern(AGE)),
     AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|century|decade)\b", re.IGNORECASE), _pattern(YEAR)),
     # "When was the Observatory founded?": a founding or a building is dated by a year.
-    AnswerType("a date", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"
-                                    r"|construct|constructed|create|created|form|formed|open|opened|inscribed)\b",
-                                    re.IGNORECASE), _pattern(DATED)),
+    AnswerType("a year", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"
+                                    r"|construct|constructed|create|created|inscribed)\b", re.IGNORECASE), _pattern(YEAR)),
+    AnswerType("a population", re.compile(r"\bwhat(?:'s|s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?(?:\w+\s+)?population\b"
+                                          r"|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|lived|living)\b",
+                                          re.IGNORECASE), _pattern(POPULATION)),
     AnswerType("a birthplace", re.compile(r"\bborn\b|\bbirthplace\b|\bhometown\b", re.IGNORECASE), _pattern(BIRTH)),
     AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
     AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"

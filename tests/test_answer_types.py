@@ -44,6 +44,12 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How long has the city been divided?", hit("Aleppo has been divided since 2012."), None),
     ("How tall is the citadel?", hit("The citadel towers over the Old City."), "a size"),
     ("How long is the Euphrates river?", hit("The Euphrates runs 2,800 km to the Gulf."), None),
+    ("What was Aleppo's population before the war?", hit("Aleppo, Syria's most populous city, is divided."), "a population"),
+    ("whats the population of idlib", hit("Idlib, with a population of about 2 million, took in evacuees."), None),
+    ("What did the monitor say the push had done to the population of some districts?",  # asks no population figure
+     hit("The monitor said the push had emptied some districts."), None),
+    ("When was the Umayyad mosque built?", hit("The mosque was damaged on Dec. 12 in the fighting."), "a year"),
+    ("When was the Umayyad mosque built?", hit("The mosque, built in the 8th century, was damaged."), None),
     ("Who is the deputy governor of Aleppo?", ASSAD, None),  # asks for no kind of fact checked here
     ("When did the rebels withdraw?", ASSAD, None),
 ])
