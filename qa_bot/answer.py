@@ -7,6 +7,7 @@ render what this returns.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
@@ -87,6 +88,11 @@ def small_talk(text: str) -> str | None:
     return next((reply for pattern, reply in SMALL_TALK if pattern.fullmatch(bare)), None)
 
 
+def spoken_days(days: set[tuple[int, int]]) -> str:
+    """(12, 20) → "20 Dec"; several are joined with "or"."""
+    return " or ".join(f"{day} {calendar.month_abbr[month]}" for month, day in sorted(days))
+
+
 def question_problem(question: str) -> str | None:
     """A clear reply for questions that cannot be searched; None for a real question."""
     text = " ".join(question.split())
@@ -159,22 +165,29 @@ class Answerer:
         if asks_about_piece(ranked.query):
             return self._articles(question, "Here is what I have from " + " and ".join(sorted(ranked.query.outlets)) + ":",
                                   ranked.query.outlets)
-        if not ranked.query.content_words:
-            notice = "Your question has no specific words to search for. Name a person, place, event or date."
-            return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
+        if reason := self._why_not(question, ranked):
+            return Answer(question, abstained=True, hits=[], notice=reason, coverage=self.coverage())
+        return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage(),
+                      tentative=self.abstainer.tentative(ranked.signals))
+
+    def _why_not(self, question: str, ranked: Ranked) -> str | None:
+        """Why the results cannot answer, said for the person who asked; None when they can."""
+        query = ranked.query
+        if not query.content_words:
+            return "Your question has no specific words to search for. Name a person, place, event or date."
+        if query.month_days and not query.month_days & self.retriever.table.all_days:
+            # "What happened on Dec. 20?" finds passages about other days: none can say.
+            return f"The coverage I have reports nothing from {spoken_days(query.month_days)}."
         if not ranked.hits or self.abstainer.abstains(ranked.signals):
             # Only the wording depends on the language: a question in Latin-script German
             # that the coverage does answer ("Wer ist Abdul-Ghani Kassa?") is still answered.
             foreign = self.retriever.parser.english_share(question) < FOREIGN_BELOW
-            notice = ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
-            return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
+            return ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
         if missing_quote(question, ranked.hits):
-            return Answer(question, abstained=True, hits=[], notice=QUOTE_NOT_FOUND, coverage=self.coverage())
-        if missing := missing_answer_type(ranked.query.text, ranked.hits):
-            notice = f"The coverage I have mentions this, but none of it gives {missing}."
-            return Answer(question, abstained=True, hits=[], notice=notice, coverage=self.coverage())
-        return Answer(question, abstained=False, hits=ranked.hits, coverage=self.coverage(),
-                      tentative=self.abstainer.tentative(ranked.signals))
+            return QUOTE_NOT_FOUND
+        if missing := missing_answer_type(query.text, ranked.hits):
+            return f"The coverage I have mentions this, but none of it gives {missing}."
+        return None
 
     def _articles(self, question: str, notice: str, outlets: set[str] | None = None) -> Answer:
         """A question about the coverage itself: its articles (the named outlets'), not passages."""

@@ -133,6 +133,13 @@ class PassageTable:
     def month_days(self, i: int) -> set[tuple[int, int]]:
         return {(int(v) // 100, int(v) % 100) for v in self.days[self.day_offsets[i] : self.day_offsets[i + 1]]}
 
+    @cached_property
+    def all_days(self) -> frozenset[tuple[int, int]]:
+        """Every (month, day) the coverage speaks of: written in a passage or its publication day."""
+        written = {(int(v) // 100, int(v) % 100) for v in self.days}
+        published = {(int(d["published"][5:7]), int(d["published"][8:10])) for d in self.documents if d["published"]}
+        return frozenset(written | published)
+
     def members(self, file: str) -> np.ndarray:
         """The ids of a document's passages, in order."""
         code = self._by_file.get(file)

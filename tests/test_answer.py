@@ -267,3 +267,29 @@ def test_outlets_named_in_the_question_lift_that_outlet(answerer: Answerer) -> N
     plain = Counter(h.passage.outlet for h in rank(answerer, BROAD, 10))
     named = Counter(h.passage.outlet for h in rank(answerer, "According to the Washington Post, " + BROAD, 10))
     assert named["The Washington Post"] >= max(1, plain["The Washington Post"])
+
+
+@pytest.mark.parametrize(("question", "declined"), [
+    ("What happened in Aleppo on Dec. 20?", True),  # after the last day the coverage speaks of
+    ("What did the rebels do on Christmas Day, Dec. 25?", True),
+    ("What happened in Aleppo on Dec. 12?", False),
+    ("What happened between Dec. 12 and Dec. 20?", False),  # one of the days is covered
+    ("What had happened by 26 November in Hanano?", False),  # written in a passage, not a publication day
+])
+def test_a_day_the_coverage_never_speaks_of_is_declined_by_name(answerer: Answerer, question: str,
+                                                              declined: bool) -> None:
+    answer = answerer.ask(question)
+    said = "reports nothing from" in (answer.notice or "")
+    assert said is declined, answer.notice
+    assert not declined or (answer.abstained and answer.hits == [])
+
+
+def test_the_days_the_coverage_speaks_of_include_publication_days(answerer: Answerer) -> None:
+    days = answerer.retriever.table.all_days
+    published = {(int(d.published[5:7]), int(d.published[8:10])) for d in answerer.documents() if d.published}
+    assert published <= days and (11, 26) in days and (12, 20) not in days
+
+
+def test_the_declined_day_is_named_in_the_reply(answerer: Answerer) -> None:
+    assert "from 20 Dec." in answerer.ask("What happened in Aleppo on December 20th?").notice
+    assert "from 20 Dec or 25 Dec." in answerer.ask("What happened on Dec. 20 or Dec. 25?").notice

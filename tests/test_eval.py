@@ -270,7 +270,7 @@ def test_independent_questions_hold(real_answerer) -> None:
     under what was measured when it arrived, so that a change fitting the other sets at
     its expense fails here."""
     f = _figures(evaluate(real_answerer, load_items(INDEPENDENT)))
-    assert f["r5"] >= 0.95 and f["abstention"] >= 0.5 and f["false"] <= 0.04, f
+    assert f["r5"] >= 0.95 and f["abstention"] >= 0.6 and f["false"] <= 0.04, f
     assert f["r1"] >= 0.88 and f["mrr"] >= 0.92, f
 
 
@@ -290,10 +290,10 @@ class LaterSet:
 
 LATER_SETS = {
     # Written blind on 2026-12-02, after every change; nothing was tuned on it.
-    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.6),
+    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.7),
     # As Telegram users type. "hasnt", "wud" and "prepped" were taken for names and 3 of
     # 45 answerable questions declined, until chat shorthand read as English (R@1 0.889 → 0.978).
-    "informal": LaterSet(INFORMAL, 50, 5, r1=0.93, r5=0.97, abstention=0.6),
+    "informal": LaterSet(INFORMAL, 50, 5, r1=0.93, r5=0.97, abstention=0.75),
     # Yes/no, requests, why/how, photos. "The Reuters photo from Dec. 12" was declined until
     # photo questions read the names in credits.
     "intent": LaterSet(INTENT, 40, 6, r1=0.85, r5=0.94, abstention=0.8),
@@ -308,7 +308,7 @@ LATER_SETS = {
     # measurement of the weak spot. Abstention floors on every set rose when questions
     # asking for an age, a year, a birthplace, a nationality, a sum or a count had to
     # find one stated (qa_bot/answer_types.py).
-    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.45, false=0.05),
+    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.55, false=0.05),
     # Ages, years, counts, sums, times of day, durations, shares, asked of what the coverage
     # states and of what it does not, written to test answer_types.py. Blind it measured
     # 0.60 abstention at 0.08 false abstention; four gaps it showed were then mended ("the
