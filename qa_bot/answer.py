@@ -186,7 +186,7 @@ class Answerer:
         if missing_quote(question, ranked.hits):
             return QUOTE_NOT_FOUND
         if missing := missing_answer_type(query.text, ranked.hits):
-            return f"The coverage I have mentions this, but none of it gives {missing}."
+            return f"The coverage I have touches on this, but none of it gives {missing}."
         return None
 
     def _articles(self, question: str, notice: str, outlets: set[str] | None = None) -> Answer:
