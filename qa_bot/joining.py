@@ -20,6 +20,7 @@ from qa_bot.models import Hit, Passage
 JOIN_WINDOW = 5  # only results that would be shown first are joined
 JOIN_CHARS = 900  # an excerpt stays quotable: about two news paragraphs
 SEPARATOR = "\n\n"
+GAP = "\n\n[…]\n\n"  # between two paragraphs of one article that are not neighbours
 
 
 def join_adjacent(hits: list[Hit], window: int = JOIN_WINDOW, limit: int = JOIN_CHARS) -> list[Hit]:
@@ -41,18 +42,23 @@ def parts(hit: Hit) -> list[Passage]:
     return hit.parts or [hit.passage]
 
 
-def joined_passage(pieces: list[Passage]) -> Passage:
-    """One passage quoting `pieces` (consecutive paragraphs of one article) in order;
-    it keeps the first piece's id and position, and every piece's sentences and dates."""
+def joined_passage(pieces: list[Passage], cut: bool = False) -> Passage:
+    """One passage quoting `pieces` (paragraphs of one article) in reading order, with
+    "[…]" where text between them is left out (paragraphs; after the first piece too
+    when it is `cut` from its paragraph); it keeps the first piece's id and position,
+    and every piece's sentences and dates."""
     first = pieces[0]
     sentences: list[tuple[int, int]] = []
-    shift = 0
-    for piece in pieces:
-        sentences += [(a + shift, b + shift) for a, b in piece.sentences]
-        shift += len(piece.text) + len(SEPARATOR)
+    text = ""
+    for i, (before, piece) in enumerate(zip([None, *pieces], pieces)):
+        if before is not None:
+            whole = piece.position == before.position + 1 and not (cut and i == 1)
+            text += SEPARATOR if whole else GAP
+        sentences += [(a + len(text), b + len(text)) for a, b in piece.sentences]
+        text += piece.text
     return replace(
         first,
-        text=SEPARATOR.join(p.text for p in pieces),
+        text=text,
         sentences=sentences,
         dates=sorted({d for p in pieces for d in p.dates}),
     )

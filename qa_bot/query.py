@@ -90,6 +90,8 @@ DATELINE_WORDS = re.compile(r"\bdatelined?\b|\bdatelines\b|\b(?:filed|reported|w
                             re.IGNORECASE)
 PHOTO_WORDS = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|pics?|images?|captions?|photographers?)\b",
                          re.IGNORECASE)
+WHO = re.compile(r"\bwho(?:m|se)?\b|\bwhich\s+(?:\w+\s+)?(?:official|person|man|woman|spokes(?:man|woman|person)"
+                 r"|minister|diplomat|activist|resident|reporter|journalist|commander)\b", re.IGNORECASE)
 PERSON_WORDS = re.compile(r"\b(?:who|whose|which|name|names)\b", re.IGNORECASE)
 
 # Question scaffolding carries no topic: it must not pull passages in keyword search.
@@ -110,6 +112,7 @@ class Query:
     names: list[str] = field(default_factory=list)  # names and long numbers it asks about
     wants: str | None = None  # "number" or "time" when that is the kind of answer asked for
     about_photo: bool = False  # asks about a photo ("the Reuters photo", "who took the picture")
+    asks_who: bool = False  # asks for a person ("who said …", "which official warned …")
 
 
 class QueryParser:
@@ -139,6 +142,7 @@ class QueryParser:
             names=self._names(question, content),
             wants=answer_kind(corrected),
             about_photo=bool(PHOTO_WORDS.search(question)),
+            asks_who=bool(WHO.search(corrected)),
         )
 
     def _names(self, question: str, content_words: list[str]) -> list[str]:

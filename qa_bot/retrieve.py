@@ -23,6 +23,7 @@ from qa_bot.index import IndexData
 from qa_bot.joining import JOIN_WINDOW, join_adjacent, parts
 from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, words
 from qa_bot.models import Hit, Passage
+from qa_bot.speakers import LOOK_BACK, introduce_speakers
 from qa_bot.store import PassageTable, runs
 from qa_bot.dates import MONTHS, WEEKDAYS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, name_forms, without_article
@@ -146,6 +147,11 @@ class Retriever:
 
     # --- candidate generation ---------------------------------------------------------
 
+    def earlier_paragraphs(self, passage: Passage) -> list[Passage]:
+        """The paragraphs of a passage's article before it, nearest first."""
+        before = [self.passages[int(i)] for i in self.table.members(passage.document)]
+        return [p for p in reversed(before) if p.position < passage.position and p.kind == "paragraph"][:LOOK_BACK]
+
     def outlets_named(self, name: str) -> set[str]:
         """The corpus outlets a filter names: by a part of the name ("Post", "new york")
         or the way a question would name it ("nyt", "wapo", "the Globe")."""
@@ -209,6 +215,8 @@ class Retriever:
         hits = self._collapse([int(candidates[i]) for i in order], fused[order], k)
         for hit in hits:
             hit.highlight = self.highlight(hit, query, qvec)
+        if query.asks_who:
+            hits = introduce_speakers(hits, self.earlier_paragraphs)
         signals = self._signals(query, candidates, dense, keyword, evidence, judged)
         return Ranked(
             hits, signals, query,

@@ -284,3 +284,12 @@ def test_countries_and_peoples_typed_in_lower_case_are_names(parser: QueryParser
     """Capitals cannot tell that "turkey" is a name here; a country the coverage never
     mentions must still count as a name it lacks, or the question is answered with noise."""
     assert parser.parse(question).names == names
+
+
+@pytest.mark.parametrize(("question", "who"), [
+    ('Who said "all sides are deeply culpable"?', True), ("whose words were 'a slow death'", True),
+    ("Which official warned of a massacre?", True), ("wat did the un spokesman say", False),
+    ("Which districts fell on Monday?", False),
+])
+def test_questions_asking_for_a_person_are_told_apart(parser: QueryParser, question: str, who: bool) -> None:
+    assert parser.parse(question).asks_who is who

@@ -1,0 +1,87 @@
+"""A quote attributed by surname or pronoun opens with the sentence that names its speaker.
+
+News names a speaker in full once ("Rupert Colville, a spokesman for the UN human
+rights office, said …") and afterwards by surname ("Mr. Colville said") or pronoun
+("RIA quoted him as saying"). A who-said question finds the quote, and the answer to
+"who" sits paragraphs earlier. For such questions the excerpt then opens with the
+earlier sentence that names the speaker in full, marked as a gap in the quotation
+("[…]"), so the reader learns who spoke without opening the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from qa_bot.joining import joined_passage, parts
+from qa_bot.models import Hit, Passage
+from qa_bot.query import common_english
+
+LOOK_BACK = 6  # paragraphs searched before the quote: news introduces a speaker close by
+_SAYS = r"(?:said|says|told|added|wrote|warned|stated|explained|insisted|argued)"
+_TITLE = r"(?:(?:Mr|Ms|Mrs|Dr|Gen|Col|Sgt)\.\s+)?"
+SURNAME_SAYS = re.compile(rf"\b{_TITLE}([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+{_SAYS}\b|\b{_SAYS}\s+{_TITLE}([A-Z][a-z]+)\b")
+PRONOUN_SAYS = re.compile(rf"\b(?:he|she)\s+{_SAYS}\b|\b{_SAYS}\s+(?:he|she)\b|\bquot(?:ed|ing)\s+(?:him|her)\b",
+                          re.IGNORECASE)
+# Words that come before a surname without being a first name ("Minister Lavrov").
+NOT_FIRST_NAMES = {"Minister", "President", "Secretary", "General", "Spokesman", "Spokeswoman", "Ambassador",
+                   "Envoy", "Governor", "Director", "Chief", "Commander", "Deputy", "Foreign", "Prime", "The"}
+
+
+def full_name(surname: str, text: str) -> re.Match[str] | None:
+    """"Rupert Colville", "Ahmed al-Shaer": a first name, then the surname (with its particle)."""
+    pattern = rf"\b([A-Z][a-z]+)\s+(?:(?:al|el|bin|ibn|abu|abdul|abdel|de|van|von)[- ])?{re.escape(surname)}\b"
+    return next((m for m in re.finditer(pattern, text)
+                 if m.group(1) not in NOT_FIRST_NAMES), None)
+
+
+def quoted_surname(text: str) -> str | None:
+    """The surname a passage attributes words to, when it never gives the full name."""
+    for match in SURNAME_SAYS.finditer(text):
+        surname = match.group(1) or match.group(2)
+        if surname.lower() not in common_english() and not full_name(surname, text):
+            return surname
+    return None
+
+
+def attributes_by_pronoun(text: str) -> bool:
+    """Words put in a "he" or "she"'s mouth, with nobody named saying anything."""
+    return bool(PRONOUN_SAYS.search(text)) and not SURNAME_SAYS.search(text)
+
+
+def introduce_speaker(hit: Hit, earlier: list[Passage]) -> Hit:
+    """The hit opening with the sentence that names its speaker in full, found in
+    `earlier` (the paragraphs before it, nearest first); the hit itself when its
+    speaker is named in it, or cannot be found."""
+    text = hit.passage.text
+    surname = quoted_surname(text)
+    if surname is None and attributes_by_pronoun(text):
+        surname = next((s for s in (last_speaker(p.text) for p in earlier[:2]) if s), None)
+    if surname is None:
+        return hit
+    for passage in earlier[:LOOK_BACK]:
+        for start, end in passage.sentences:
+            if full_name(surname, passage.text[start:end]):
+                sentence = replace(passage, text=passage.text[start:end], sentences=[(0, end - start)])
+                pieces = [sentence, *parts(hit)]
+                joined = joined_passage(pieces, cut=passage.text[end:].strip() != "")
+                shift = len(joined.text) - len(text)  # the hit's own text ends the excerpt
+                highlight = hit.highlight and (hit.highlight[0] + shift, hit.highlight[1] + shift)
+                return replace(hit, passage=joined, parts=pieces, highlight=highlight)
+    return hit
+
+
+def last_speaker(text: str) -> str | None:
+    """The surname of the last person a passage has saying something."""
+    found = [m.group(1) or m.group(2) for m in SURNAME_SAYS.finditer(text)]
+    names = [s for s in found if s.lower() not in common_english()]
+    return names[-1] if names else None
+
+
+EarlierParagraphs = Callable[[Passage], list[Passage]]
+
+
+def introduce_speakers(hits: list[Hit], earlier: EarlierParagraphs) -> list[Hit]:
+    return [introduce_speaker(hit, earlier(parts(hit)[0])) if hit.passage.kind == "paragraph" else hit
+            for hit in hits]

@@ -1,0 +1,89 @@
+"""A quote attributed by surname or pronoun opens with the sentence that names its speaker."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa_bot.joining import GAP, SEPARATOR, joined_passage
+from qa_bot.models import Hit, Passage
+from qa_bot.speakers import attributes_by_pronoun, introduce_speaker, quoted_surname
+
+
+def paragraph(position: int, text: str) -> Passage:
+    sentences = [m.span() for m in re.finditer(r"[^.!?]+[.!?]+[”\"]?", text)]
+    return Passage(id=position, text=text, document="nyt.txt", outlet="The New York Times", published="2016-12-09",
+                   title="A title", url=None, authors=[], position=position, kind="paragraph", sentences=sentences)
+
+
+INTRODUCED = paragraph(13, "Rupert Colville, a spokesman for the UN rights office, said men had vanished. "
+                           "Families lost contact.")
+QUOTE = paragraph(18, "“Civilians are caught between warring parties,” Mr. Colville said. “All sides are deeply culpable.”")
+FULL = paragraph(26, "Russian Deputy Foreign Minister Sergei Ryabkov said on Sunday that no deal was reached.")
+SURNAME = paragraph(27, "“Western agencies do not report reality,” Ryabkov said.")
+PRONOUN = paragraph(28, "“The United States insists on unacceptable terms,” RIA quoted him as saying.")
+
+
+@pytest.mark.parametrize(("text", "surname"), [
+    (QUOTE.text, "Colville"),
+    ("“Life here is a slow death,” Shaer said.", "Shaer"),
+    ("“We will not leave,” said Ms. Hadid.", "Hadid"),
+    ("Ahmed al-Shaer said life was hard. “A slow death,” Shaer said.", None),  # named in full already
+    ("“We cannot leave,” residents said. Officials said nothing.", None),  # not names
+])
+def test_the_surname_a_quote_is_attributed_to(text: str, surname: str | None) -> None:
+    assert quoted_surname(text) == surname
+
+
+def test_a_pronoun_attribution_is_one_with_nobody_named_saying_anything() -> None:
+    assert attributes_by_pronoun(PRONOUN.text)
+    assert not attributes_by_pronoun(SURNAME.text) and not attributes_by_pronoun(INTRODUCED.text)
+
+
+def test_a_quote_by_surname_opens_with_the_sentence_naming_the_speaker() -> None:
+    quote = "“All sides are deeply culpable.”"
+    start = QUOTE.text.index(quote)
+    hit = introduce_speaker(Hit(QUOTE, 1.0, highlight=(start, start + len(quote))), [paragraph(17, "Other news."),
+                                                                                      INTRODUCED])
+    first_sentence = "Rupert Colville, a spokesman for the UN rights office, said men had vanished."
+    assert hit.passage.text == first_sentence + GAP + QUOTE.text  # the rest of its paragraph is left out
+    assert [p.position for p in hit.parts] == [13, 18]
+    a, b = hit.highlight
+    assert hit.passage.text[a:b] == quote  # the highlight moved with the text
+
+
+def test_a_pronoun_is_followed_back_to_the_last_speaker_and_then_to_the_full_name() -> None:
+    hit = introduce_speaker(Hit(PRONOUN, 1.0), [SURNAME, FULL])
+    assert hit.passage.text.startswith("Russian Deputy Foreign Minister Sergei Ryabkov said on Sunday")
+    assert hit.passage.text.endswith(PRONOUN.text) and [p.position for p in hit.parts] == [26, 28]
+
+
+@pytest.mark.parametrize(("quote", "earlier"), [
+    (QUOTE, [paragraph(17, "Other news.")]),  # the full name is not near
+    (INTRODUCED, [FULL]),  # nobody is quoted by surname or pronoun
+    (paragraph(5, "“We will stay,” he said."), []),  # nobody before to follow back to
+])
+def test_a_quote_whose_speaker_cannot_be_found_is_left_as_it_is(quote: Passage, earlier: list[Passage]) -> None:
+    hit = Hit(quote, 1.0)
+    assert introduce_speaker(hit, earlier) is hit
+
+
+def test_joined_paragraphs_are_marked_where_text_is_left_out() -> None:
+    assert joined_passage([SURNAME, PRONOUN]).text == SURNAME.text + SEPARATOR + PRONOUN.text
+    assert joined_passage([FULL, PRONOUN]).text == FULL.text + GAP + PRONOUN.text
+    joined = joined_passage([FULL, SURNAME], cut=True)
+    assert joined.text == FULL.text + GAP + SURNAME.text
+    a, b = joined.sentences[-1]
+    assert joined.text[a:b] == SURNAME.text
+
+
+@pytest.mark.slow
+def test_the_bot_names_who_said_a_quote_attributed_by_surname(real_answerer) -> None:
+    first = real_answerer.ask('Who said "All sides are deeply culpable"?').hits[0]
+    assert first.passage.text.startswith("Rupert Colville") and "deeply culpable" in first.passage.text
+    a, b = first.highlight
+    assert "deeply culpable" in first.passage.text[a:b]
+    # Not a who-question: the excerpt is the quote's own paragraph.
+    what = real_answerer.ask('What did the UN rights office spokesman say about "all sides"?').hits
+    assert not any(h.passage.text.startswith("Rupert Colville") and GAP in h.passage.text for h in what)
