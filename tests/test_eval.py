@@ -25,6 +25,7 @@ DATES = REPO / "tests" / "data" / "dates_qa.jsonl"
 ODD = REPO / "tests" / "data" / "odd_qa.jsonl"
 EDGE = REPO / "tests" / "data" / "edge_qa.jsonl"
 TYPES = REPO / "tests" / "data" / "types_qa.jsonl"
+FRESH = REPO / "tests" / "data" / "fresh_qa.jsonl"
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -143,7 +144,7 @@ def test_load_items_defaults_and_errors(tmp_path: Path) -> None:
         load_items(bad)
 
 
-@pytest.mark.parametrize("path", [DEV, HELDOUT, INDEPENDENT, BLIND, INFORMAL, INTENT, DATES, ODD, EDGE, TYPES],
+@pytest.mark.parametrize("path", [DEV, HELDOUT, INDEPENDENT, BLIND, INFORMAL, INTENT, DATES, ODD, EDGE, TYPES, FRESH],
                          ids=lambda p: p.stem)
 def test_question_sets_are_well_formed(corpus_read, path: Path) -> None:
     files = {d.file for d in corpus_read[0]}
@@ -314,6 +315,11 @@ LATER_SETS = {
     # 0.60 abstention at 0.08 false abstention; four gaps it showed were then mended ("the
     # age of", "when was it founded", "how big" answered by "most populous", "kidz").
     "types": LaterSet(TYPES, 50, 25, r1=0.92, r5=0.92, abstention=0.6),
+    # A mixed set in the style of the independent one, written last, after every change
+    # above: R@1 0.818, R@5 0.886, abstention 0.562, false abstention 0.045 blind. It
+    # showed quotes attributed by surname ("Mr. Colville said") answering "who said"
+    # without the speaker's full name; with speakers.py R@1 0.886, R@5 0.909.
+    "fresh": LaterSet(FRESH, 60, 16, r1=0.85, r5=0.88, abstention=0.5, false=0.05),
 }
 
 
