@@ -247,7 +247,9 @@ def test_late_interaction_earns_its_place(real_answerer) -> None:
     with_late, without = (evaluate(a, items)["overall"] for a in (real_answerer, plain))
     assert with_late["hybrid"]["mrr@10"] >= without["hybrid"]["mrr@10"] + 0.015, (with_late, without)
     assert with_late["hybrid"]["recall@5"] > without["hybrid"]["recall@5"], (with_late, without)
-    assert with_late["abstention_accuracy"] == without["abstention_accuracy"]  # it orders, it does not judge
+    # It orders and does not judge, but answer types read the results it puts first.
+    assert with_late["abstention_accuracy"] >= without["abstention_accuracy"]
+    assert with_late["false_abstention"] <= without["false_abstention"]
 
 
 @pytest.mark.slow
