@@ -21,7 +21,9 @@ from qa_bot.query import common_english
 LOOK_BACK = 6  # paragraphs searched before the quote: news introduces a speaker close by
 _SAYS = r"(?:said|says|told|added|wrote|warned|stated|explained|insisted|argued)"
 _TITLE = r"(?:(?:Mr|Ms|Mrs|Dr|Gen|Col|Sgt)\.\s+)?"
-SURNAME_SAYS = re.compile(rf"\b{_TITLE}([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+{_SAYS}\b|\b{_SAYS}\s+{_TITLE}([A-Z][a-z]+)\b")
+# "Colville said", "said Ms. Hadid", "Rania, a mother of four, said".
+SURNAME_SAYS = re.compile(rf"\b{_TITLE}([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:,\s[^,.;]{{1,60}},)?\s+{_SAYS}\b"
+                          rf"|\b{_SAYS}\s+{_TITLE}([A-Z][a-z]+)\b")
 PRONOUN_SAYS = re.compile(rf"\b(?:he|she)\s+{_SAYS}\b|\b{_SAYS}\s+(?:he|she)\b|\bquot(?:ed|ing)\s+(?:him|her)\b",
                           re.IGNORECASE)
 # Words that come before a surname without being a first name ("Minister Lavrov").
@@ -53,30 +55,39 @@ def attributes_by_pronoun(text: str) -> bool:
 def introduce_speaker(hit: Hit, earlier: list[Passage]) -> Hit:
     """The hit opening with the sentence that names its speaker in full, found in
     `earlier` (the paragraphs before it, nearest first); the hit itself when its
-    speaker is named in it, or cannot be found."""
+    speaker is named in it, or cannot be found. A pronoun is followed back to the last
+    person the article has speaking; when the article never gives that person a full
+    name ("Rania, a mother of four, said"), the sentence where they speak names them."""
     text = hit.passage.text
-    surname = quoted_surname(text)
+    surname, where = quoted_surname(text), None
     if surname is None and attributes_by_pronoun(text):
-        surname = next((s for s in (last_speaker(p.text) for p in earlier[:2]) if s), None)
+        surname, where = last_speaker(earlier[:2]) or (None, None)
     if surname is None:
         return hit
-    for passage in earlier[:LOOK_BACK]:
-        for start, end in passage.sentences:
-            if full_name(surname, passage.text[start:end]):
-                sentence = replace(passage, text=passage.text[start:end], sentences=[(0, end - start)])
-                pieces = [sentence, *parts(hit)]
-                joined = joined_passage(pieces, cut=passage.text[end:].strip() != "")
-                shift = len(joined.text) - len(text)  # the hit's own text ends the excerpt
-                highlight = hit.highlight and (hit.highlight[0] + shift, hit.highlight[1] + shift)
-                return replace(hit, passage=joined, parts=pieces, highlight=highlight)
-    return hit
+    named = next(((p, a, b) for p in earlier for a, b in p.sentences if full_name(surname, p.text[a:b])), where)
+    return hit if named is None else _opened_with(hit, *named)
 
 
-def last_speaker(text: str) -> str | None:
-    """The surname of the last person a passage has saying something."""
-    found = [m.group(1) or m.group(2) for m in SURNAME_SAYS.finditer(text)]
-    names = [s for s in found if s.lower() not in common_english()]
-    return names[-1] if names else None
+def last_speaker(paragraphs: list[Passage]) -> tuple[str, tuple[Passage, int, int]] | None:
+    """The name of the last person the paragraphs (nearest first) have saying something,
+    and the sentence where they do."""
+    for passage in paragraphs:
+        for start, end in reversed(passage.sentences):
+            found = [m.group(1) or m.group(2) for m in SURNAME_SAYS.finditer(passage.text[start:end])]
+            names = [name for name in found if name.lower() not in common_english()]
+            if names:
+                return names[-1], (passage, start, end)
+    return None
+
+
+def _opened_with(hit: Hit, passage: Passage, start: int, end: int) -> Hit:
+    """The hit's excerpt preceded by one sentence of an earlier paragraph."""
+    sentence = replace(passage, text=passage.text[start:end], sentences=[(0, end - start)])
+    pieces = [sentence, *parts(hit)]
+    joined = joined_passage(pieces, cut=passage.text[end:].strip() != "")
+    shift = len(joined.text) - len(hit.passage.text)  # the hit's own text ends the excerpt
+    highlight = hit.highlight and (hit.highlight[0] + shift, hit.highlight[1] + shift)
+    return replace(hit, passage=joined, parts=pieces, highlight=highlight)
 
 
 EarlierParagraphs = Callable[[Passage], list[Passage]]

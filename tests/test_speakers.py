@@ -87,3 +87,10 @@ def test_the_bot_names_who_said_a_quote_attributed_by_surname(real_answerer) -> 
     # Not a who-question: the excerpt is the quote's own paragraph.
     what = real_answerer.ask('What did the UN rights office spokesman say about "all sides"?').hits
     assert not any(h.passage.text.startswith("Rupert Colville") and GAP in h.passage.text for h in what)
+
+
+def test_a_pronoun_whose_speaker_has_one_name_opens_with_the_sentence_where_they_speak() -> None:
+    rania = paragraph(50, "Rania, a mother of four, said she splits her children between two homes.")
+    quote = paragraph(52, "Everyone, she said, is waiting to die. “We will die of hunger,” she vowed.")
+    hit = introduce_speaker(Hit(quote, 1.0), [paragraph(51, "“They want to kill us.”"), rania])
+    assert hit.passage.text == rania.text + GAP + quote.text
