@@ -2,14 +2,15 @@
 
 "How old is Bashar al-Assad?" finds passages about Assad, close in meaning and in
 words, and retrieval signals cannot tell them from an answer: what they lack is an
-age. For a few kinds of fact that a passage states in a recognisable form (an age,
-a year, a birthplace, a nationality, a sum of money, a count of a named thing) the
-question is answered only when one of the first results states one. Each check is
-a pattern, not a reader: it can pass a passage that states the wrong age, but it
-never fails one that states an age, so it only declines questions that retrieval
-had answered with passages that cannot hold the answer.
+age. For kinds of fact that a passage states in a recognisable form (an age, a year,
+a population, a birthplace, a nationality, a sum, a count, a time of day, a length of
+time, a share, a size) the question is answered only when one of the first results
+states one. Each check is a pattern, not a reader: it passes a passage that states the
+wrong age, and it declines only questions that retrieval had answered. The one check
+that can fail a true answer is the count of a named thing ("how many buses"), when the
+passage counts it under another word; people and countries, which news counts under
+many words, are exempt from it.
 """
-
 from __future__ import annotations
 
 import re
