@@ -200,3 +200,17 @@ def test_index_takes_index_like_every_other_command() -> None:
     assert args.out == Path("/tmp/somewhere") and args.index_type is None
     with pytest.raises(SystemExit):
         build_parser().parse_args(["index", "--index-t", "flat"])
+
+
+@pytest.mark.slow
+def test_ask_says_what_the_coverage_lacks_and_who_spoke(cli_built, run_cli) -> None:
+    """The three ways this session's checks shape an answer, through the real command."""
+    out, _ = cli_built
+    questions = ["How old is Bashar al-Assad?", "What happened in Aleppo on Dec. 20?",
+                 'Who said "All sides are deeply culpable"?']
+    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    age, day, quote = json_lines(result.stdout)
+    assert age["abstained"] and age["results"] == [] and "gives an age" in age["notice"]
+    assert day["abstained"] and "nothing from 20 Dec" in day["notice"]
+    assert quote["results"][0]["text"].startswith("Rupert Colville") and "[…]" in quote["results"][0]["text"]
