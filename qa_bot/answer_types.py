@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa_bot.dates import MONTHS
+from qa_bot.dates import DAY_MONTH, MONTH_DAY
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
 from qa_bot.query import DEMONYMS
@@ -47,10 +47,16 @@ DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)\s+(?:years?|month
 MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
-# Dates and clock times hold figures that count nothing: "Dec. 12", "2016", "10:30".
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-NOT_A_COUNT = re.compile(rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})\b|\b(?:19|20)\d\d\b"
-                         r"|\b\d{1,2}:\d\d\b", re.IGNORECASE)
+# Years and clock times hold figures that count nothing ("2016", "10:30"), as days do.
+NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b")
+
+
+def without_dates(text: str) -> str:
+    """The text less its days ("Dec. 12", "5 December"), years and clock times."""
+    for pattern in (MONTH_DAY, DAY_MONTH, NOT_A_COUNT):
+        text = pattern.sub(" ", text)
+    return text
+
 # News counts people under many names ("civilians", "residents", "the dead", "fighters")
 # and countries too ("members", "votes"): any figure may count them.
 GENERIC_COUNTS = {
@@ -98,7 +104,7 @@ def counted_noun(question: str) -> str | None:
 def states_count(texts: list[str], question: str) -> bool:
     """A figure, and the counted thing named where the figure is: "how many buses"
     needs a passage with a figure that mentions buses."""
-    with_figures = [text for text in texts if FIGURE.search(NOT_A_COUNT.sub(" ", text))]
+    with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     noun = counted_noun(question)
     if not with_figures or noun is None or noun in GENERIC_COUNTS:
         return bool(with_figures)

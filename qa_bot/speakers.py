@@ -38,13 +38,16 @@ def full_name(surname: str, text: str) -> re.Match[str] | None:
                  if m.group(1) not in NOT_FIRST_NAMES), None)
 
 
+def speaking(text: str) -> list[str]:
+    """The names a text has saying something, in order ("Colville", "Rania"); words that
+    merely start a sentence ("Residents said") are English, not names."""
+    found = (m.group(1) or m.group(2) for m in SURNAME_SAYS.finditer(text))
+    return [name for name in found if name.lower() not in common_english()]
+
+
 def quoted_surname(text: str) -> str | None:
     """The surname a passage attributes words to, when it never gives the full name."""
-    for match in SURNAME_SAYS.finditer(text):
-        surname = match.group(1) or match.group(2)
-        if surname.lower() not in common_english() and not full_name(surname, text):
-            return surname
-    return None
+    return next((name for name in speaking(text) if not full_name(name, text)), None)
 
 
 def attributes_by_pronoun(text: str) -> bool:
@@ -73,9 +76,7 @@ def last_speaker(paragraphs: list[Passage]) -> tuple[str, tuple[Passage, int, in
     and the sentence where they do."""
     for passage in paragraphs:
         for start, end in reversed(passage.sentences):
-            found = [m.group(1) or m.group(2) for m in SURNAME_SAYS.finditer(passage.text[start:end])]
-            names = [name for name in found if name.lower() not in common_english()]
-            if names:
+            if names := speaking(passage.text[start:end]):
                 return names[-1], (passage, start, end)
     return None
 
