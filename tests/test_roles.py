@@ -1,0 +1,102 @@
+"""A question that asks for a name is answered only when a passage names whoever holds
+the role; passages about the role that never name its holder are not an answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_bot.roles import asked_role, unnamed_role
+from tests.test_quotes import hit
+
+COLVILLE = hit("Rupert Colville, a spokesman for the United Nations high commissioner for human rights, said "
+               "family members had reported that hundreds of men had gone missing.")
+ASSAD = hit("A picture of Syria's President Bashar al-Assad in Ramouseh. (Omar Sanadiki/Reuters)")
+KASSA = hit("Abdul-Ghani Kassa, Aleppo's deputy governor, said some 750 families have so far returned.")
+ENVOY = hit('"He has instructed his Special Envoy for Syria to follow up urgently with the parties '
+            'concerned," UN spokesman Stephane Dujarric said.')
+RYABKOV = hit("Russian Deputy Foreign Minister Sergei Ryabkov said on Sunday that Moscow had not reached "
+              "an agreement with the United States.")
+MONTHER = hit("Monther, who was training as an optician before the war, explained his family's dilemma.")
+BOY = hit("A Syrian boy rides a bike adorned with a Syrian flag in Hanano. (Hassan Ammar / AP)")
+PALMYRA = hit("It came a day after the Islamic State group's recapture of the ancient city of Palmyra.")
+MOSQUE = hit("Pro-government forces take a selfie in the courtyard of the ancient Umayyad mosque. (AFP)")
+PSEUDONYM = hit("“It’s a total collapse,” said Rami Abdulrahman, the pseudonym of the director of the "
+                "Britain-based Syrian Observatory for Human Rights.")
+WIFE = hit("Tajeddin Ahmed takes a picture of his wife, Kefa Jawish, walking past burnt-out cars.")
+SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
+
+
+@pytest.mark.parametrize(("question", "passage", "unnamed"), [
+    # titles: a name must stand beside the title, and the passage must carry its qualifiers
+    ("Who is the spokesman for the UN high commissioner for human rights?", COLVILLE, None),
+    ("Who was the United Nations high commissioner for human rights?", COLVILLE,
+     "the United Nations high commissioner for human rights"),
+    ("Who is the president of Syria?", ASSAD, None),
+    ("Who is the president of Iran?", ASSAD, "the president of Iran"),
+    ("Who is Aleppo's deputy governor?", KASSA, None),
+    ("Who is the governor of Aleppo?", KASSA, "the governor of Aleppo"),  # the deputy is another role
+    ("What is the name of the UN special envoy for Syria?", ENVOY, "the UN special envoy for Syria"),
+    ("What is the name of the UN spokesman?", ENVOY, None),
+    ("Who is Russia's defence minister?", RYABKOV, "Russia's defence minister"),
+    ("Who is Russia's deputy foreign minister?", RYABKOV, None),
+    ("who is the spokesman for assad", SERVES, "the spokesman for assad"),  # Assad is whom he serves
+    ("Who is the head of the Syrian Observatory?", PSEUDONYM, None),  # head ~ director
+    ("What is the real name of the director of the Syrian Observatory?", PSEUDONYM,
+     "the director of the Syrian Observatory"),
+    # people and places described: the passage may describe them in other words
+    ("What is the name of the Aleppo resident who was training as an optician?", MONTHER, None),
+    ("What's the name of the boy riding a bike adorned with a Syrian flag?", BOY, "the boy"),  # credit ≠ name
+    ("Name the ancient city that the Islamic State group recaptured.", PALMYRA, None),
+    ("Name the mosque where pro-government forces took a selfie.", MOSQUE, None),
+    ("Who is Kefa Jawish's husband?", WIFE, None),  # kin are named from either side
+    ("What is Monther's family name?", MONTHER, "Monther"),
+    ("do you know who the US secretary of state was", RYABKOV, "the US secretary of state"),
+])
+def test_a_name_is_given_only_where_a_passage_names_the_role(question: str, passage, unnamed: str | None) -> None:
+    assert unnamed_role(question, [passage]) == unnamed
+
+
+@pytest.mark.parametrize("question", [
+    'Who said "all sides are deeply culpable"?',  # asks who did something: any agent answers
+    "Who is Rami Abdel Rahman?",  # asks about a name, not for one
+    "Who were the victims of the strikes?",  # a description answers
+    "How many people fled Aleppo?",
+])
+def test_questions_that_ask_for_no_name_are_not_checked(question: str) -> None:
+    assert asked_role(question) is None
+    assert unnamed_role(question, [BOY]) is None
+
+
+def test_bylines_and_credits_answer_who_wrote_or_photographed() -> None:
+    """A byline names no role: "Who is the author of the article?" is answered by it."""
+    assert asked_role("Who is the author of the Washington Post article?", about_credits=True) is None
+    assert asked_role("Who is the journalist trapped in eastern Aleppo?") is not None
+
+
+def test_any_of_the_first_three_results_may_name_it_and_the_fourth_may_not() -> None:
+    question = "Who is the president of Syria?"
+    assert unnamed_role(question, [KASSA, BOY, ASSAD]) is None
+    assert unnamed_role(question, [KASSA, BOY, MONTHER, ASSAD]) == "the president of Syria"
+
+
+def test_the_role_as_the_question_puts_it_and_its_qualifiers() -> None:
+    role = asked_role("Who is Russia's defence minister?")
+    assert role is not None and "minister" in role.words and role.title and role.person
+    assert (role.qualifiers, role.kind) == (("Russia",), ("defence",))
+    described = asked_role("Who is the official who said 750 families had returned?")
+    assert described is not None and not described.title  # told by what they did, not by title
+    assert asked_role("WHO IS ALEPPO'S DEPUTY GOVERNOR???") is not None  # capitals parse as lower case
+
+
+def test_without_its_parser_the_check_is_off_and_says_so(monkeypatch, caplog) -> None:
+    """A missing model package must not break answering: the check steps aside."""
+    from qa_bot import roles
+
+    monkeypatch.setattr(roles, "SPACY_MODEL", "no_such_spacy_model")
+    roles.pipeline.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="qa_bot.roles"):
+            assert unnamed_role("Who is the president of Iran?", [ASSAD]) is None
+        assert "no_such_spacy_model did not load" in caplog.text
+    finally:
+        roles.pipeline.cache_clear()
