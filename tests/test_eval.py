@@ -28,6 +28,7 @@ TYPES = REPO / "tests" / "data" / "types_qa.jsonl"
 FRESH = REPO / "tests" / "data" / "fresh_qa.jsonl"
 ROLES = REPO / "tests" / "data" / "roles_qa.jsonl"
 NAMES = REPO / "tests" / "data" / "names_qa.jsonl"
+WHEN = REPO / "tests" / "data" / "when_qa.jsonl"
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -335,6 +336,11 @@ LATER_SETS = {
     # showed titles asked for in other words ("the official who said …" is the deputy
     # governor; "Kefa Jawish's husband" is where she is "his wife"), then mended.
     "names": LaterSet(NAMES, 50, 20, r1=0.9, r5=0.95, abstention=0.9, false=0.05),
+    # "When" questions, two thirds of the answerable ones in other words than the text's
+    # ("the regime's soldiers", "the youngster"), and some the coverage cannot date. Nothing
+    # was tuned on it: it measured a check that was then dropped (docs/quality.md), and
+    # holds the weak spot: 0.400 abstention.
+    "when": LaterSet(WHEN, 45, 15, r1=0.75, r5=0.9, abstention=0.35, false=0.05),
 }
 
 

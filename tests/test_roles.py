@@ -90,13 +90,13 @@ def test_the_role_as_the_question_puts_it_and_its_qualifiers() -> None:
 
 def test_without_its_parser_the_check_is_off_and_says_so(monkeypatch, caplog) -> None:
     """A missing model package must not break answering: the check steps aside."""
-    from qa_bot import roles
+    from qa_bot import parsing
 
-    monkeypatch.setattr(roles, "SPACY_MODEL", "no_such_spacy_model")
-    roles.pipeline.cache_clear()
+    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
+    parsing.pipeline.cache_clear()
     try:
-        with caplog.at_level("WARNING", logger="qa_bot.roles"):
+        with caplog.at_level("WARNING", logger="qa_bot.parsing"):
             assert unnamed_role("Who is the president of Iran?", [ASSAD]) is None
         assert "no_such_spacy_model did not load" in caplog.text
     finally:
-        roles.pipeline.cache_clear()
+        parsing.pipeline.cache_clear()
