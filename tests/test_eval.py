@@ -29,6 +29,7 @@ FRESH = REPO / "tests" / "data" / "fresh_qa.jsonl"
 ROLES = REPO / "tests" / "data" / "roles_qa.jsonl"
 NAMES = REPO / "tests" / "data" / "names_qa.jsonl"
 WHEN = REPO / "tests" / "data" / "when_qa.jsonl"
+WHOIS = REPO / "tests" / "data" / "whois_qa.jsonl"
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -341,6 +342,13 @@ LATER_SETS = {
     # was tuned on it: it measured a check that was then dropped (docs/quality.md), and
     # holds the weak spot: 0.400 abstention.
     "when": LaterSet(WHEN, 45, 15, r1=0.75, r5=0.9, abstention=0.35, false=0.05),
+    # Names asked for in other words than the text's ("the number-two official", "the UN's
+    # top aid official", "Moscow's top diplomat"). Blind: 0.600 abstention at 0.200 false
+    # abstention (without roles.py 0.100 and 0.167: five of the six declines are the
+    # abstainer's, on heavy paraphrases). "Moscow's top diplomat" was declined for want of
+    # the word "diplomat"; "official" and "diplomat" now describe, they are not titles.
+    # The weak spot it measures is paraphrase: R@5 0.733.
+    "whois": LaterSet(WHOIS, 40, 10, r1=0.55, r5=0.7, abstention=0.55, false=0.2),
 }
 
 
