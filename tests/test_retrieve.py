@@ -376,6 +376,8 @@ def test_name_forms_pair_a_country_with_its_people() -> None:
 
     assert name_forms("canadian") == ["canadian", "canada"] and name_forms("russia") == ["russia", "russian"]
     assert name_forms("saudi") == ["saudi", "saudi"] and name_forms("hanano") == ["hanano"]
+    assert name_forms("uk") == ["uk", "britain", "british"]  # "the UK-based monitor" is "Britain-based"
+    assert {"american", "washington"} <= set(name_forms("us"))
 
 
 def test_acronyms_a_question_may_use_for_what_a_text_spells_out() -> None:
