@@ -64,12 +64,22 @@ SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United 
            "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
 
 
+# News names a government by its capital ("Moscow's bombing runs" are Russian air power).
+CAPITALS = {"moscow": "russia", "kremlin": "russia", "washington": "america", "ankara": "turkey",
+            "tehran": "iran", "beijing": "china", "damascus": "syria", "riyadh": "saudi", "doha": "qatar",
+            "paris": "france", "london": "britain", "berlin": "germany", "beirut": "lebanon", "baghdad": "iraq",
+            "amman": "jordan", "cairo": "egypt"}
+
+
 def name_forms(word: str) -> list[str]:
     """A name and, for a country or its people, the other of the two; for an
-    abbreviation, the words news writes it with ("uk": "britain", "british")."""
+    abbreviation, the words news writes it with ("uk": "britain", "british"); for a
+    capital, its country and people, which it stands for in news ("moscow": "russia")."""
+    country = CAPITALS.get(word)
     other = DEMONYMS.get(word) or COUNTRIES.get(word)
     spelled = [form.lower() for form in SPELLED.get(word, [])[1:] if " " not in form and "." not in form]
-    return [word, *(other.split()[:1] if other else []), *spelled]
+    capital = [country, *(COUNTRIES.get(country, "").split()[:1])] if country else []
+    return [word, *(other.split()[:1] if other else []), *spelled, *filter(None, capital)]
 
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased

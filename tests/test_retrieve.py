@@ -363,6 +363,9 @@ def test_a_photo_credit_names_the_agency_only_for_a_question_about_a_photo(real_
     # An outlet the corpus does not hold is a name the coverage lacks; one it holds is not.
     ("What did the BBC say about the General Assembly resolution?", 1),
     ("What did the NYT say about the General Assembly resolution?", 0),
+    # A capital stands for its government: the vote went against Moscow, that is, Russia.
+    ("How many votes did the resolution that went against Moscow get?", 0),
+    ("How many votes did the resolution that went against Tokyo get?", 1),
 ])
 def test_countries_and_their_peoples_are_one_name_and_absent_outlets_count(real_answerer, question: str,
                                                                            missing: int) -> None:
@@ -377,6 +380,7 @@ def test_name_forms_pair_a_country_with_its_people() -> None:
     assert name_forms("canadian") == ["canadian", "canada"] and name_forms("russia") == ["russia", "russian"]
     assert name_forms("saudi") == ["saudi", "saudi"] and name_forms("hanano") == ["hanano"]
     assert name_forms("uk") == ["uk", "britain", "british"]  # "the UK-based monitor" is "Britain-based"
+    assert name_forms("moscow") == ["moscow", "russia", "russian"]  # "Moscow's bombing runs"
     assert {"american", "washington"} <= set(name_forms("us"))
 
 
