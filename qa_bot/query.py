@@ -64,22 +64,29 @@ SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United 
            "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"]}
 
 
-# News names a government by its capital ("Moscow's bombing runs" are Russian air power).
-CAPITALS = {"moscow": "russia", "kremlin": "russia", "washington": "america", "ankara": "turkey",
-            "tehran": "iran", "beijing": "china", "damascus": "syria", "riyadh": "saudi", "doha": "qatar",
-            "paris": "france", "london": "britain", "berlin": "germany", "beirut": "lebanon", "baghdad": "iraq",
-            "amman": "jordan", "cairo": "egypt"}
+# News names a government by its capital ("Moscow's bombing runs" are Russian air power)
+# and files from a few cities ("Heba Habib in Stockholm" contributed from Sweden).
+CITIES = {"moscow": "russia", "kremlin": "russia", "washington": "america", "ankara": "turkey",
+          "istanbul": "turkey", "tehran": "iran", "beijing": "china", "damascus": "syria", "riyadh": "saudi",
+          "doha": "qatar", "paris": "france", "london": "britain", "berlin": "germany", "beirut": "lebanon",
+          "baghdad": "iraq", "amman": "jordan", "cairo": "egypt", "stockholm": "sweden", "geneva": "switzerland"}
+COUNTRY_CITIES = {country: [city for city, of in CITIES.items() if of == country] for country in CITIES.values()}
 
 
 def name_forms(word: str) -> list[str]:
     """A name and, for a country or its people, the other of the two; for an
     abbreviation, the words news writes it with ("uk": "britain", "british"); for a
-    capital, its country and people, which it stands for in news ("moscow": "russia")."""
-    country = CAPITALS.get(word)
+    capital or a city news files from, its country and people, and for a country, those
+    cities ("moscow": "russia"; "sweden": "stockholm")."""
     other = DEMONYMS.get(word) or COUNTRIES.get(word)
-    spelled = [form.lower() for form in SPELLED.get(word, [])[1:] if " " not in form and "." not in form]
-    capital = [country, *(COUNTRIES.get(country, "").split()[:1])] if country else []
-    return [word, *(other.split()[:1] if other else []), *spelled, *filter(None, capital)]
+    forms = [word, *(other.split()[:1] if other else [])]
+    forms += [form.lower() for form in SPELLED.get(word, [])[1:] if " " not in form and "." not in form]
+    if country := CITIES.get(word):
+        forms += [country, *COUNTRIES.get(country, "").split()[:1]]
+    else:
+        forms += COUNTRY_CITIES.get(word) or COUNTRY_CITIES.get(other.split()[0] if other else "", [])
+    return forms
+
 
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased
