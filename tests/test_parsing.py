@@ -30,3 +30,31 @@ def test_names_are_found_spelled_out_abbreviated_or_as_their_people() -> None:
     assert parsing.carries("Russian officials said", "Russia")
     assert not parsing.carries("told us on Monday", "US")  # the pronoun is not the country
     assert parsing.carries("the Britain-based Syrian Observatory", "Syrian Observatory")
+
+
+def test_questions_arriving_together_load_the_parser_once(monkeypatch) -> None:
+    """The bot answers in threads: the first questions must not each load a model."""
+    import threading
+    import time
+
+    import spacy
+
+    loads = []
+    real_load = spacy.load
+
+    def slow_load(name: str):
+        loads.append(name)
+        time.sleep(0.2)
+        return real_load(name)
+
+    monkeypatch.setattr(spacy, "load", slow_load)
+    parsing._load.cache_clear()
+    try:
+        threads = [threading.Thread(target=parsing.pipeline) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert loads == [parsing.SPACY_MODEL]
+    finally:
+        parsing._load.cache_clear()

@@ -93,10 +93,10 @@ def test_without_its_parser_the_check_is_off_and_says_so(monkeypatch, caplog) ->
     from qa_bot import parsing
 
     monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
-    parsing.pipeline.cache_clear()
+    parsing._load.cache_clear()
     try:
         with caplog.at_level("WARNING", logger="qa_bot.parsing"):
             assert unnamed_role("Who is the president of Iran?", [ASSAD]) is None
         assert "no_such_spacy_model did not load" in caplog.text
     finally:
-        parsing.pipeline.cache_clear()
+        parsing._load.cache_clear()
