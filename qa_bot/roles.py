@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from qa_bot.models import Hit
 from qa_bot.parsing import carries, fold, parse, parsed, phrase
-from qa_bot.query import common_english
+from qa_bot.query import common_english, shouted
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -135,7 +135,7 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
     which name no role."""
     if not ASKS_NAME.search(question):
         return None
-    doc = parse(question.lower() if question.isupper() else question)
+    doc = parse(question.lower() if shouted(question) else question)
     found = _role_token(doc) if doc is not None else None
     if found is None:
         return None
