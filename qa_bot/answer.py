@@ -25,6 +25,8 @@ from qa_bot.quotes import missing_quote
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
 from qa_bot.roles import unnamed_role
 from qa_bot.settings import Settings
+from qa_bot.speakers import unheard_speaker
+from qa_bot.when import untold_time
 
 MAX_QUESTION_CHARS = 1000
 QUOTE_NOT_FOUND = ("I can't find that quote in the coverage I have, so I can't say who said it. "
@@ -190,6 +192,10 @@ class Answerer:
             return f"The coverage I have touches on this, but none of it gives {missing}."
         if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo):
             return f"The coverage I have touches on this, but none of it names {role}."
+        if speaker := unheard_speaker(query.text, ranked.hits, bool(query.outlets)):
+            return f"The coverage I have touches on this, but none of it quotes {speaker}."
+        if untold_time(query.text, ranked.hits):
+            return "The coverage I have tells of this, but none of it says when."
         return None
 
     def _articles(self, question: str, notice: str, outlets: set[str] | None = None) -> Answer:

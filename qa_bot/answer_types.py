@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from qa_bot.dates import DAY_MONTH, MONTH_DAY
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
+from qa_bot.parsing import carries
 from qa_bot.query import DEMONYMS
 from qa_bot.retrieve import FIGURE
 
@@ -47,6 +48,9 @@ DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)\s+(?:years?|month
 MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
+# A language's name is also its people's ("Russian", "Turkish"): only words about speech count.
+LANGUAGE = re.compile(r"\b(?:languages?|tongues?|dialects?|Arabic|Aramaic|spoken|speak|speaks|translat\w*)\b",
+                      re.IGNORECASE)
 # Years and clock times hold figures that count nothing ("2016", "10:30"), as days do.
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 
@@ -112,6 +116,20 @@ def states_count(texts: list[str], question: str) -> bool:
     return not stems or any(stems[0] in tokens for tokens in map(set, tokenize(with_figures)))
 
 
+CAPITAL_OF = re.compile(r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?([\w-]+)|\b([\w-]+)['’]s\s+capital\b", re.IGNORECASE)
+CAPITAL = re.compile(r"\bcapital\b", re.IGNORECASE)
+NEAR = 80  # characters either side of "capital" within which the country must be named
+
+
+def states_capital(texts: list[str], question: str) -> bool:
+    """"… to rival the capital, Damascus" answers for Syria (Damascus is a name of it),
+    not for Canada: the country asked about must be named near the word."""
+    asked = CAPITAL_OF.search(question)
+    country = asked and (asked.group(1) or asked.group(2))
+    return any(not country or carries(text[max(0, m.start() - NEAR):m.end() + NEAR], country)
+               for text in texts for m in CAPITAL.finditer(text))
+
+
 ANSWER_TYPES = [
     AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|['’]s\s+age\b", re.IGNORECASE),
                _pattern(AGE)),
@@ -125,9 +143,14 @@ ANSWER_TYPES = [
     AnswerType("a birthplace", re.compile(r"\bborn\b|\bbirthplace\b|\bhometown\b", re.IGNORECASE), _pattern(BIRTH)),
     AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
     AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"
-                                            r"|\bhow\s+much\b.*\b(?:cost|price|worth)\b|\bwhat\s+(?:price|budget)\b",
+                                            r"|\bhow\s+much\b.*\b(?:cost|price|worth)\b|\bwhat\s+(?:price|budget)\b"
+                                            r"|\b(?:price|cost)\s+of\b|\bcurrency\b",
                                             re.IGNORECASE), _pattern(MONEY)),
     AnswerType("that figure", re.compile(r"\bhow\s+many\b", re.IGNORECASE), states_count),
+    # Facts of reference rather than news ("What is the capital of Canada?", "… the official
+    # language of Lebanon?"): a passage that never uses the word, or a language's name, states none.
+    AnswerType("a capital", re.compile(r"\bcapital\b", re.IGNORECASE), states_capital),
+    AnswerType("a language", re.compile(r"\blanguages?\b", re.IGNORECASE), _pattern(LANGUAGE)),
     AnswerType("a time of day", re.compile(r"\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE), _pattern(CLOCK)),
     AnswerType("a share", re.compile(r"\bwhat\s+(?:percent|percentage|proportion|share|fraction)\b", re.IGNORECASE),
                _pattern(SHARE)),

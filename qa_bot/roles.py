@@ -41,7 +41,7 @@ PERSON_ROLES = {
 # Kin are named from either side ("his wife, Kefa Jawish" names Tajeddin Ahmed's wife and,
 # in the same words, Kefa Jawish's husband): not titles.
 KIN = {"wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "child", "children", "mom",
-       "dad", "uncle", "aunt", "cousin", "nephew", "niece", "grandson", "granddaughter", "friend", "neighbor",
+       "dad", "spouse", "parent", "sibling", "uncle", "aunt", "cousin", "nephew", "niece", "grandson", "granddaughter", "friend", "neighbor",
        "neighbour"}
 WINDOW = 8  # tokens either side of the role within which its qualifiers must stand
 # People described rather than titled: "the boy riding a bike", "the activist who …".
@@ -60,6 +60,8 @@ SAME_ROLE = [
     {"spokesman", "spokeswoman", "spokesperson"},
     {"envoy", "emissary", "representative", "mediator"},
 ]
+# A word for either of two roles: a spouse is a wife or a husband (but a husband is not a wife).
+EITHER = {"spouse": {"wife", "husband"}, "parent": {"father", "mother"}, "sibling": {"brother", "sister"}}
 # Words that make another role of the same noun: the deputy governor is not the governor.
 RANKS = {"deputy", "vice", "assistant", "acting", "former", "ex", "late", "interim"}
 # Words that narrow nothing: "the current president" is the president.
@@ -86,7 +88,7 @@ class Role:
 
 
 def role_words(head: str) -> frozenset[str]:
-    return frozenset({head}.union(*(group for group in SAME_ROLE if head in group)))
+    return frozenset({head}.union(*(group for group in SAME_ROLE if head in group), EITHER.get(head, ())))
 
 
 def is_person(noun: str) -> bool:

@@ -13,10 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from qa_bot.joining import joined_passage, parts
 from qa_bot.models import Hit, Passage
-from qa_bot.query import common_english
+from qa_bot.parsing import carries, parse, parsed
+from qa_bot.query import common_english, shouted
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 LOOK_BACK = 6  # paragraphs searched before the quote: news introduces a speaker close by
 _SAYS = r"(?:said|says|told|added|wrote|warned|stated|explained|insisted|argued)"
@@ -97,3 +102,57 @@ EarlierParagraphs = Callable[[Passage], list[Passage]]
 def introduce_speakers(hits: list[Hit], earlier: EarlierParagraphs) -> list[Hit]:
     return [introduce_speaker(hit, earlier(parts(hit)[0])) if hit.passage.kind == "paragraph" else hit
             for hit in hits]
+
+
+# "What did Assad say in his speech?" finds passages about Assad in which others speak.
+# A question asking what someone said is answered only when one of the first results
+# has that person saying something: the subject of a verb of speech ("Lavrov said",
+# "said Rami Abdel Rahman", "RIA quoted Ryabkov") or the source after "according to".
+CHECKED = 3
+ASKS_SAID = re.compile(r"\b(?:what|wat|wht)\s+(?:did|does|do|has|have|had)\b.*\b(?:say|said|tell|told|claim|announce"
+                       r"|tweet|write|warn)\b", re.IGNORECASE)
+SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn", "add", "state", "declare",
+          "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
+          "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge"}
+SPEAKING_ROLES = {"nsubj", "nsubjpass", "agent", "dobj"}  # "Lavrov said", "was told by", "quoted him"
+PARTICLES = {"al", "el", "bin", "ibn", "abu", "abdul", "abdel", "de", "van", "von"}
+
+
+def asked_speaker(question: str) -> tuple[str, str] | None:
+    """The name a "what did X say" question asks about, as the last word of a proper name
+    in the subject ("Bashar al-Assad" → "Assad"), and the subject as written; None for
+    "what did the residents say"."""
+    if not ASKS_SAID.search(question) or (doc := parse(question.lower() if shouted(question) else question)) is None:
+        return None
+    verb = next((t for t in doc if t.lemma_.lower() in SPEECH and any(c.dep_ == "nsubj" for c in t.children)), None)
+    if verb is None:
+        return None
+    # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.
+    subject = sorted(t for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
+    names = [t for t in subject if t.pos_ == "PROPN" and t.lower_ not in PARTICLES and t.is_alpha]
+    start = subject[0].i
+    while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
+        start -= 1  # a first name the parse left out
+    return (names[-1].text, doc[start:subject[-1].i + 1].text) if names else None
+
+
+def speakers(doc: Doc) -> list[str]:
+    """The words of everyone a passage has saying something."""
+    found = []
+    for word in doc:
+        if word.lemma_.lower() in SPEECH:
+            found += [child for child in word.children if child.dep_ in SPEAKING_ROLES]
+        elif word.lower_ == "according":
+            found.append(word)
+    return [" ".join(t.text for t in who.subtree) for who in found]
+
+
+def unheard_speaker(question: str, hits: list[Hit], names_outlet: bool) -> str | None:
+    """Who a "what did X say" question asks about, when none of the first results has
+    them saying anything; None otherwise. A question naming an outlet asks what the
+    outlet reported ("What did the Post say Ban Ki-moon was alarmed by?"): not checked."""
+    if names_outlet or (asked := asked_speaker(question)) is None:
+        return None
+    name, subject = asked
+    docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
+    return None if any(carries(words, name) for doc in docs for words in speakers(doc)) else subject

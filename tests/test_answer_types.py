@@ -50,6 +50,13 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
      hit("The monitor said the push had emptied some districts."), None),
     ("When was the Umayyad mosque built?", hit("The mosque was damaged on Dec. 12 in the fighting."), "a year"),
     ("When was the Umayyad mosque built?", hit("The mosque, built in the 8th century, was damaged."), None),
+    ("What is the capital city of Canada?", VOTE, "a capital"),
+    ("What is the capital of Syria?", hit("Rebels hoped to rival the capital, Damascus."), None),
+    ("What is the official language of Lebanon?", hit("BEIRUT, Lebanon — Hundreds of men are missing."), "a language"),
+    ("What language do the evacuees speak?", hit("Most evacuees speak Arabic and Kurdish."), None),
+    ("What is the currency of Syria?", ASSAD, "a sum of money"),
+    ("What was the price of bread in Aleppo?", hit("Bread was scarce in the east."), "a sum of money"),
+    ("What was the price of bread in Aleppo?", hit("A bundle of bread cost 1,000 Syrian pounds."), None),
     ("Who is the deputy governor of Aleppo?", ASSAD, None),  # asks for no kind of fact checked here
     ("When did the rebels withdraw?", ASSAD, None),
 ])

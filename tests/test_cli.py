@@ -208,10 +208,16 @@ def test_ask_says_what_the_coverage_lacks_and_who_spoke(cli_built, run_cli) -> N
     out, _ = cli_built
     questions = ["How old is Bashar al-Assad?", "What happened in Aleppo on Dec. 20?",
                  'Who said "All sides are deeply culpable"?', "Who is Russia's defence minister?",
-                 "Who is Aleppo's deputy governor?"]
+                 "Who is Aleppo's deputy governor?", "What did Assad say in his speech after retaking Aleppo?",
+                 "What did Lavrov say about the military operations?", "When was Shadi's father arrested?",
+                 "When did government forces storm the Hanano district?"]
     result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
-    age, day, quote, minister, governor = json_lines(result.stdout)
+    age, day, quote, minister, governor, assad, lavrov, arrest, storm = json_lines(result.stdout)
+    assert assad["abstained"] and "none of it quotes Assad" in assad["notice"]
+    assert not lavrov["abstained"] and "Lavrov" in lavrov["results"][0]["text"]
+    assert arrest["abstained"] and "none of it says when" in arrest["notice"]
+    assert not storm["abstained"] and "Nov. 26" in storm["results"][0]["text"]
     assert minister["abstained"] and "none of it names Russia's defence minister" in minister["notice"]
     assert not governor["abstained"] and "Kassa" in governor["results"][0]["text"]
     assert age["abstained"] and age["results"] == [] and "gives an age" in age["notice"]

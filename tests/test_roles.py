@@ -23,6 +23,8 @@ MOSQUE = hit("Pro-government forces take a selfie in the courtyard of the ancien
 PSEUDONYM = hit("“It’s a total collapse,” said Rami Abdulrahman, the pseudonym of the director of the "
                 "Britain-based Syrian Observatory for Human Rights.")
 WIFE = hit("Tajeddin Ahmed takes a picture of his wife, Kefa Jawish, walking past burnt-out cars.")
+SHADI = hit("Shadi, a teacher, who lives with his wife and five children in east Aleppo, said his father "
+            "had been arrested.")
 SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
 
 
@@ -49,6 +51,8 @@ SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
     ("Name the ancient city that the Islamic State group recaptured.", PALMYRA, None),
     ("Name the mosque where pro-government forces took a selfie.", MOSQUE, None),
     ("Who is Kefa Jawish's husband?", WIFE, None),  # kin are named from either side
+    ("Who is Tajeddin Ahmed's spouse?", WIFE, None),  # a spouse is a wife or a husband
+    ("What is the name of the teacher Shadi's spouse?", SHADI, "the teacher Shadi's spouse"),
     ("What is Monther's family name?", MONTHER, "Monther"),
     ("do you know who the US secretary of state was", RYABKOV, "the US secretary of state"),
 ])

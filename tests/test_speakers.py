@@ -94,3 +94,48 @@ def test_a_pronoun_whose_speaker_has_one_name_opens_with_the_sentence_where_they
     quote = paragraph(52, "Everyone, she said, is waiting to die. “We will die of hunger,” she vowed.")
     hit = introduce_speaker(Hit(quote, 1.0), [paragraph(51, "“They want to kill us.”"), rania])
     assert hit.passage.text == rania.text + GAP + quote.text
+
+
+# --- "what did X say": answered only where X says something -------------------------------
+
+from qa_bot.speakers import asked_speaker, unheard_speaker  # noqa: E402
+from tests.test_quotes import hit  # noqa: E402
+
+THANKING = hit("Many people who escaped eastern Aleppo have been filmed thanking government forces and "
+               "President Bashar al-Assad for their rescue.")
+LAVROV = hit("Mr. Lavrov said military operations would go on until bandits leave eastern Aleppo.")
+ACCORDING = hit("According to Rami Abdel Rahman, the monitor's director, the rebels are collapsing.")
+QUOTED = hit('"There is some progress, but no agreement," RIA quoted Ryabkov as saying.')
+UN = hit("United Nations officials said some rebel groups had prevented civilians from leaving.")
+
+
+@pytest.mark.parametrize(("question", "passages", "unheard"), [
+    ("What did Assad say in his speech after retaking Aleppo?", [THANKING], "Assad"),
+    ("What did Bashar al-Assad say in his speech?", [THANKING], "Bashar al-Assad"),
+    ("What did Assad say in his speech?", [THANKING, LAVROV, UN, hit("Assad said the war was won.")],
+     "Assad"),  # only the first three results are read
+    ("What did Lavrov say about the military operations?", [THANKING, LAVROV], None),
+    ("What did Sergey Lavrov tell reporters?", [LAVROV], None),  # the surname suffices
+    ("What did Rami Abdel Rahman say about the rebels?", [ACCORDING], None),
+    ("What did Ryabkov say about the talks?", [QUOTED], None),
+    ("what did the UN say happened to the men?", [UN], None),  # an abbreviation and its spelling
+    ("WHAT DID PRESIDENT OBAMA SAY ABOUT THE FALL OF ALEPPO", [LAVROV, UN], "president obama"),
+    ("What did the residents say about the rebels?", [THANKING], None),  # no name: not checked
+    ("Who did Assad thank?", [THANKING], None),  # not a "what did X say" question
+])
+def test_what_someone_said_is_answered_only_where_they_speak(question: str, passages: list[Hit],
+                                                             unheard: str | None) -> None:
+    assert unheard_speaker(question, passages, names_outlet=False) == unheard
+
+
+def test_a_question_naming_an_outlet_asks_what_it_reported() -> None:
+    """"What did the Post say Ban Ki-moon was alarmed by?": the outlet speaks, not Ban."""
+    question = "What did the Washington Post say Ban Ki-moon was alarmed by?"
+    assert unheard_speaker(question, [THANKING], names_outlet=True) is None
+
+
+def test_the_asked_speaker_is_the_last_word_of_the_subjects_name() -> None:
+    assert asked_speaker("What did US Secretary of State John Kerry say about the talks?") == (
+        "Kerry", "US Secretary of State John Kerry")
+    assert asked_speaker("What did Bashar al-Assad say?") == ("Assad", "Bashar al-Assad")
+    assert asked_speaker("What did the monitor's chief say?") is None

@@ -592,6 +592,16 @@ def test_a_name_the_coverage_never_gives_is_declined_by_naming_the_role(bot: Har
     assert "none of it names Russia's defence minister" in text
 
 
+def test_what_someone_never_says_in_the_coverage_is_declined_by_naming_them(bot: Harness) -> None:
+    """Passages about Assad in which others speak are not what he said."""
+    if bot.kind != "real":
+        pytest.skip("the speaker check is done by the real answering core")
+    chat = new_user()
+    bot.say(chat, chat, "What did Assad say in his speech after retaking Aleppo?")
+    text = assert_telegram_message(bot.replies(chat)[0])
+    assert "<blockquote>" not in text and "none of it quotes Assad" in text
+
+
 def test_inline_queries_answered_with_articles(bot: Harness) -> None:
     user = new_user()
     iq = bot.api.inline_update(user, BROAD_QUESTION)

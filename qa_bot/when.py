@@ -1,0 +1,66 @@
+"""A "when" question is answered only if the passages that tell of its event say when.
+
+"When was Shadi's father arrested?" finds the paragraph where Shadi says his father
+had been arrested: the right words, the right people, and no day. The first results
+are read sentence by sentence for the question's event (one of its verbs, in a
+sentence with one of its nouns); when some sentence tells of it and none of those
+that do carries a time ("on Monday", "Dec. 13", "in 2012", "four years ago", "since",
+"after"), the coverage tells of the event but not when.
+
+When no sentence tells of the event this check says nothing: a reworded question
+("When did the regime's soldiers force their way into Hanano?" for "government forces
+stormed") must not be declined because its verb is not the article's. Declining a
+"when" question whose event is simply absent was measured and dropped (docs/quality.md).
+"""
+from __future__ import annotations
+
+import re
+
+from qa_bot.answer_types import CLOCK, YEAR
+from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS, WEEKDAY
+from qa_bot.lexical import tokenize
+from qa_bot.models import Hit
+from qa_bot.parsing import parse
+from qa_bot.query import shouted
+
+CHECKED = 3  # how many of the first results are read
+ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b", re.IGNORECASE)
+# Verbs that name no event of their own ("When did it happen?", "When was it taken?").
+LIGHT_VERBS = {"be", "do", "have", "happen", "take", "make", "get", "go", "come", "say", "tell", "report"}
+MONTH_NAME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Generous on purpose: any word that places a sentence in time lets the answer through.
+# ("the last few neighborhoods" is not a time: "last" counts only before a unit of time.)
+RELATIVE = re.compile(r"\b(?:yesterday|today|tonight|tomorrow|ago|recently|earlier|later|since|until|after|before"
+                      r"|during|now|then|days?|weeks?|months?|years?|hours?|nights?|mornings?|weekend)\b", re.IGNORECASE)
+TIMES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH_NAME, YEAR, CLOCK, RELATIVE)
+
+
+def says_when(sentence: str) -> bool:
+    return any(pattern.search(sentence) for pattern in TIMES)
+
+
+def event_words(question: str) -> tuple[set[str], set[str]] | None:
+    """The stems of the question's event verbs and of its nouns; None when it names no
+    event or the parser cannot load."""
+    doc = parse(question.lower() if shouted(question) else question)
+    if doc is None:
+        return None
+    verbs = [t.lemma_.lower() for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
+    nouns = [t.text.lower() for t in doc if t.pos_ in ("NOUN", "PROPN")]
+    event = {stem for stems in tokenize(verbs) for stem in stems}
+    about = {stem for stems in tokenize(nouns) for stem in stems} - event
+    return (event, about) if event and about else None
+
+
+def untold_time(question: str, hits: list[Hit]) -> bool:
+    """True when one of the first results tells of the question's event and no sentence
+    that does says when."""
+    if not ASKS_WHEN.search(question) or not (words := event_words(question)):
+        return False
+    event, about = words
+    telling = []
+    for hit in hits[:CHECKED]:
+        text = hit.passage.text
+        sentences = [text[start:end] for start, end in hit.passage.sentences] or [text]
+        telling += [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
+    return bool(telling) and not any(map(says_when, telling))

@@ -1,0 +1,68 @@
+"""A "when" question is answered only if the passages that tell of its event say when."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from qa_bot.chunking import sentence_spans
+from qa_bot.models import Hit
+from qa_bot.when import says_when, untold_time
+from tests.test_quotes import hit
+
+
+def told(text: str, position: int = 0) -> Hit:
+    """A paragraph with its sentences marked, as the index stores it."""
+    plain = hit(text, position)
+    return replace(plain, passage=replace(plain.passage, sentences=sentence_spans(text)))
+
+
+SHADI = told("Shadi, a teacher, said his friend was killed while crossing the corridors and that his father had "
+             "been arrested. The Russians, he said, were trapping people.")
+ARRESTS = told("Several residents said family members were detained or arrested after crossing into government-held "
+               "areas.")
+HANANO = told("On Nov. 26, government forces stormed the Hanano district, their deepest incursion in four years.")
+ALABDALLAH = told('Aleppo citizen journalist Hadi Alabdallah called on rebel soldiers to desert. "We have corpses in '
+                  'the streets," he said in a video message posted on Twitter.')
+
+
+@pytest.mark.parametrize(("question", "passages", "untold"), [
+    ("When was Shadi's father arrested?", [SHADI], True),  # the arrest is told, and no day
+    ("When was Shadi's father arrested?", [ARRESTS], False),  # others' arrests: not the event asked about
+    ("When was Shadi's father arrested?", [SHADI, HANANO, ARRESTS, told("His father was arrested on Monday.")],
+     True),  # only the first three results are read
+    ("When did government forces storm Hanano?", [HANANO], False),
+    ("When did the regime's soldiers break into the Hanano quarter?", [HANANO], False),  # reworded: not judged
+    ("When did Hadi Alabdallah post his video message?", [ALABDALLAH], True),
+    ("When did Hadi Alabdallah post his video message?", [ALABDALLAH, told("Alabdallah posted the video late "
+                                                                            "on Monday.", 1)], False),
+    ("Who arrested Shadi's father?", [SHADI], False),  # not a "when" question
+    ("WHEN WAS SHADI'S FATHER ARRESTED", [SHADI], True),  # typed in capitals
+])
+def test_a_when_question_needs_a_time_where_its_event_is_told(question: str, passages: list[Hit], untold: bool) -> None:
+    assert untold_time(question, passages) is untold
+
+
+@pytest.mark.parametrize(("sentence", "timed"), [
+    ("Government forces stormed Hanano on Nov. 26.", True),
+    ("The army took the district on Monday.", True),
+    ("Aleppo has been divided since 2012.", True),
+    ("The army is now holding 99 percent of the east.", True),
+    ("His father was arrested four years ago.", True),
+    ("People in the last few rebel-held neighborhoods wondered whether they were posting their final words.", False),
+    ("His father had been arrested.", False),
+])
+def test_what_counts_as_saying_when(sentence: str, timed: bool) -> None:
+    assert says_when(sentence) is timed
+
+
+def test_without_its_parser_the_check_is_off(monkeypatch) -> None:
+    from qa_bot import parsing
+
+    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
+    parsing._load.cache_clear()
+    try:
+        assert untold_time("When was Shadi's father arrested?", [SHADI]) is False
+    finally:
+        parsing._load.cache_clear()
