@@ -24,7 +24,7 @@ from qa_bot.parsing import parse
 from qa_bot.query import shouted
 
 CHECKED = 3  # how many of the first results are read
-ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b", re.IGNORECASE)
+ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b|\b(?:what|which)\s+(?:date|day)\b", re.IGNORECASE)
 # Verbs that name no event of their own ("When did it happen?", "When was it taken?").
 LIGHT_VERBS = {"be", "do", "have", "happen", "take", "make", "get", "go", "come", "say", "tell", "report"}
 MONTH_NAME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b", re.IGNORECASE)

@@ -39,6 +39,7 @@ ALABDALLAH = told('Aleppo citizen journalist Hadi Alabdallah called on rebel sol
                                                                             "on Monday.", 1)], False),
     ("Who arrested Shadi's father?", [SHADI], False),  # not a "when" question
     ("WHEN WAS SHADI'S FATHER ARRESTED", [SHADI], True),  # typed in capitals
+    ("On what date was Shadi's father arrested?", [SHADI], True),
 ])
 def test_a_when_question_needs_a_time_where_its_event_is_told(question: str, passages: list[Hit], untold: bool) -> None:
     assert untold_time(question, passages) is untold
