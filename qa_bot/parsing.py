@@ -14,7 +14,7 @@ from collections import OrderedDict
 from functools import cache
 from typing import TYPE_CHECKING
 
-from qa_bot.query import SPELLED, name_forms
+from qa_bot.query import SPELLED, name_forms, shouted
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -47,13 +47,14 @@ def _load() -> Language | None:
         return None
 
 
-def parse(text: str) -> Doc | None:
-    """A question parsed, or None when the parser cannot load."""
+def parse(question: str) -> Doc | None:
+    """A question parsed, or None when the parser cannot load. One typed all in capitals
+    is parsed in lower case: the model reads every capitalised word as a name."""
     nlp = pipeline()
     if nlp is None:
         return None
     with _lock:  # one parse at a time: a pipeline is not documented as safe across threads
-        return nlp(text)
+        return nlp(question.lower() if shouted(question) else question)
 
 
 def parsed(texts: list[str]) -> list[Doc]:

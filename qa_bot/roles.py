@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from qa_bot.models import Hit
 from qa_bot.parsing import carries, fold, parse, parsed, phrase
-from qa_bot.query import common_english, shouted
+from qa_bot.query import common_english
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -40,9 +40,9 @@ PERSON_ROLES = {
 }
 # Kin are named from either side ("his wife, Kefa Jawish" names Tajeddin Ahmed's wife and,
 # in the same words, Kefa Jawish's husband): not titles.
-KIN = {"wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "child", "children", "mom",
-       "dad", "spouse", "parent", "sibling", "uncle", "aunt", "cousin", "nephew", "niece", "grandson", "granddaughter", "friend", "neighbor",
-       "neighbour"}
+KIN = {"wife", "husband", "spouse", "son", "daughter", "father", "mother", "parent", "brother", "sister", "sibling",
+       "child", "children", "mom", "dad", "uncle", "aunt", "cousin", "nephew", "niece", "grandson", "granddaughter",
+       "friend", "neighbor", "neighbour"}
 WINDOW = 8  # tokens either side of the role within which its qualifiers must stand
 # People described rather than titled: "the boy riding a bike", "the activist who …".
 # Only a person's name answers for them.
@@ -137,7 +137,7 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
     which name no role."""
     if not ASKS_NAME.search(question):
         return None
-    doc = parse(question.lower() if shouted(question) else question)
+    doc = parse(question)
     found = _role_token(doc) if doc is not None else None
     if found is None:
         return None

@@ -6,6 +6,10 @@ rights office, said …") and afterwards by surname ("Mr. Colville said") or pro
 "who" sits paragraphs earlier. For such questions the excerpt then opens with the
 earlier sentence that names the speaker in full, marked as a gap in the quotation
 ("[…]"), so the reader learns who spoke without opening the article.
+
+The other way round, a question asking what someone said ("What did Assad say in his
+speech?") is answered only when one of the first results has that person speaking:
+passages about Assad in which others speak are not what he said (`unheard_speaker`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING
 from qa_bot.joining import joined_passage, parts
 from qa_bot.models import Hit, Passage
 from qa_bot.parsing import carries, parse, parsed
-from qa_bot.query import common_english, shouted
+from qa_bot.query import common_english
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -122,7 +126,7 @@ def asked_speaker(question: str) -> tuple[str, str] | None:
     """The name a "what did X say" question asks about, as the last word of a proper name
     in the subject ("Bashar al-Assad" → "Assad"), and the subject as written; None for
     "what did the residents say"."""
-    if not ASKS_SAID.search(question) or (doc := parse(question.lower() if shouted(question) else question)) is None:
+    if not ASKS_SAID.search(question) or (doc := parse(question)) is None:
         return None
     verb = next((t for t in doc if t.lemma_.lower() in SPEECH and any(c.dep_ == "nsubj" for c in t.children)), None)
     if verb is None:

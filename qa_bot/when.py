@@ -21,7 +21,6 @@ from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS, WEEKDAY
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
 from qa_bot.parsing import parse
-from qa_bot.query import shouted
 
 CHECKED = 3  # how many of the first results are read
 ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b|\b(?:what|which)\s+(?:date|day)\b", re.IGNORECASE)
@@ -29,9 +28,10 @@ ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b|\b(?:what|which)\s+(?:date|day)\b", 
 LIGHT_VERBS = {"be", "do", "have", "happen", "take", "make", "get", "go", "come", "say", "tell", "report"}
 MONTH_NAME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # Generous on purpose: any word that places a sentence in time lets the answer through.
-# ("the last few neighborhoods" is not a time: "last" counts only before a unit of time.)
+# ("the last few neighborhoods" is no time; "last week" counts, by its "week".)
 RELATIVE = re.compile(r"\b(?:yesterday|today|tonight|tomorrow|ago|recently|earlier|later|since|until|after|before"
-                      r"|during|now|then|days?|weeks?|months?|years?|hours?|nights?|mornings?|weekend)\b", re.IGNORECASE)
+                      r"|during|now|then|days?|weeks?|months?|years?|hours?|nights?|mornings?|weekend)\b",
+                      re.IGNORECASE)
 TIMES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH_NAME, YEAR, CLOCK, RELATIVE)
 
 
@@ -42,7 +42,7 @@ def says_when(sentence: str) -> bool:
 def event_words(question: str) -> tuple[set[str], set[str]] | None:
     """The stems of the question's event verbs and of its nouns; None when it names no
     event or the parser cannot load."""
-    doc = parse(question.lower() if shouted(question) else question)
+    doc = parse(question)
     if doc is None:
         return None
     verbs = [t.lemma_.lower() for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS]
