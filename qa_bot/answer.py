@@ -192,7 +192,7 @@ class Answerer:
             return f"The coverage I have touches on this, but none of it gives {missing}."
         if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo):
             return f"The coverage I have touches on this, but none of it names {role}."
-        if speaker := unheard_speaker(query.text, ranked.hits, bool(query.outlets)):
+        if speaker := unheard_speaker(query.text, ranked.hits, bool(query.outlets), query.names):
             return f"The coverage I have touches on this, but none of it quotes {speaker}."
         if untold_time(query.text, ranked.hits):
             return "The coverage I have tells of this, but none of it says when."

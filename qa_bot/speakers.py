@@ -15,7 +15,7 @@ passages about Assad in which others speak are not what he said (`unheard_speake
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -122,10 +122,11 @@ SPEAKING_ROLES = {"nsubj", "nsubjpass", "agent", "dobj"}  # "Lavrov said", "was 
 PARTICLES = {"al", "el", "bin", "ibn", "abu", "abdul", "abdel", "de", "van", "von"}
 
 
-def asked_speaker(question: str) -> tuple[str, str] | None:
+def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str] | None:
     """The name a "what did X say" question asks about, as the last word of a proper name
     in the subject ("Bashar al-Assad" → "Assad"), and the subject as written; None for
-    "what did the residents say"."""
+    "what did the residents say". Typed in lower case, a name is one of `names` (the
+    question's names as the corpus writes them): the parser reads "assad" as an adverb."""
     if not ASKS_SAID.search(question) or (doc := parse(question)) is None:
         return None
     verb = next((t for t in doc if t.lemma_.lower() in SPEECH and any(c.dep_ == "nsubj" for c in t.children)), None)
@@ -133,11 +134,12 @@ def asked_speaker(question: str) -> tuple[str, str] | None:
         return None
     # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.
     subject = sorted(t for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
-    names = [t for t in subject if t.pos_ == "PROPN" and t.lower_ not in PARTICLES and t.is_alpha]
+    known = {name.lower() for name in names}
+    found = [t for t in subject if (t.pos_ == "PROPN" or t.lower_ in known) and t.lower_ not in PARTICLES and t.is_alpha]
     start = subject[0].i
     while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
         start -= 1  # a first name the parse left out
-    return (names[-1].text, doc[start:subject[-1].i + 1].text) if names else None
+    return (found[-1].text, doc[start:subject[-1].i + 1].text) if found else None
 
 
 def speakers(doc: Doc) -> list[str]:
@@ -151,11 +153,11 @@ def speakers(doc: Doc) -> list[str]:
     return [" ".join(t.text for t in who.subtree) for who in found]
 
 
-def unheard_speaker(question: str, hits: list[Hit], names_outlet: bool) -> str | None:
+def unheard_speaker(question: str, hits: list[Hit], names_outlet: bool, names: Collection[str] = ()) -> str | None:
     """Who a "what did X say" question asks about, when none of the first results has
     them saying anything; None otherwise. A question naming an outlet asks what the
     outlet reported ("What did the Post say Ban Ki-moon was alarmed by?"): not checked."""
-    if names_outlet or (asked := asked_speaker(question)) is None:
+    if names_outlet or (asked := asked_speaker(question, names)) is None:
         return None
     name, subject = asked
     docs = parsed([hit.passage.text for hit in hits[:CHECKED]])

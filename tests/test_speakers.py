@@ -128,6 +128,15 @@ def test_what_someone_said_is_answered_only_where_they_speak(question: str, pass
     assert unheard_speaker(question, passages, names_outlet=False) == unheard
 
 
+def test_in_lower_case_the_corpus_says_which_words_are_names() -> None:
+    """The parser reads a lower-case "assad" as an adverb; the query's names (the words
+    the corpus writes as names) say it is one."""
+    question = "what did assad say after aleppo fell"
+    assert asked_speaker(question) is None
+    assert unheard_speaker(question, [THANKING], names_outlet=False, names=["assad", "aleppo"]) == "assad"
+    assert unheard_speaker("what did lavrov say", [LAVROV], names_outlet=False, names=["lavrov"]) is None
+
+
 def test_a_question_naming_an_outlet_asks_what_it_reported() -> None:
     """"What did the Post say Ban Ki-moon was alarmed by?": the outlet speaks, not Ban."""
     question = "What did the Washington Post say Ban Ki-moon was alarmed by?"
