@@ -118,7 +118,11 @@ ASKS_SAID = re.compile(r"\b(?:what|wat|wht)\s+(?:did|does|do|has|have|had)\b.*\b
 SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn", "add", "state", "declare",
           "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
           "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge"}
-SPEAKING_ROLES = {"nsubj", "nsubjpass", "agent", "dobj"}  # "Lavrov said", "was told by", "quoted him"
+SPEAKING_ROLES = {"nsubj", "agent"}  # "Lavrov said", "was said by"
+# Who is quoted speaks, whoever does the quoting: "RIA quoted Ryabkov", "Lavrov was quoted".
+# (Who is accused or told does not: "the UN accused Assad forces".)
+QUOTED_ROLES = {"dobj", "nsubjpass"}
+QUOTING = {"quote", "cite"}
 PARTICLES = {"al", "el", "bin", "ibn", "abu", "abdul", "abdel", "de", "van", "von"}
 
 
@@ -146,8 +150,10 @@ def speakers(doc: Doc) -> list[str]:
     """The words of everyone a passage has saying something."""
     found = []
     for word in doc:
-        if word.lemma_.lower() in SPEECH:
-            found += [child for child in word.children if child.dep_ in SPEAKING_ROLES]
+        lemma = word.lemma_.lower()
+        if lemma in SPEECH or lemma in QUOTING:
+            roles = SPEAKING_ROLES | QUOTED_ROLES if lemma in QUOTING else SPEAKING_ROLES
+            found += [child for child in word.children if child.dep_ in roles]
         elif word.lower_ == "according":
             found.append(word)
     return [" ".join(t.text for t in who.subtree) for who in found]

@@ -118,6 +118,9 @@ UN = hit("United Nations officials said some rebel groups had prevented civilian
     ("What did Sergey Lavrov tell reporters?", [LAVROV], None),  # the surname suffices
     ("What did Rami Abdel Rahman say about the rebels?", [ACCORDING], None),
     ("What did Ryabkov say about the talks?", [QUOTED], None),
+    ("What did Ryabkov say about the talks?", [hit("Ryabkov was quoted as saying there was progress.")], None),
+    ("What did Assad say?", [hit("The UN accused Assad forces of executing civilians.")], "Assad"),  # accused ≠ spoke
+    ("What did Lavrov say?", [hit("Lavrov was told by reporters that the talks had failed.")], "Lavrov"),
     ("what did the UN say happened to the men?", [UN], None),  # an abbreviation and its spelling
     ("WHAT DID PRESIDENT OBAMA SAY ABOUT THE FALL OF ALEPPO", [LAVROV, UN], "president obama"),
     ("What did the residents say about the rebels?", [THANKING], None),  # no name: not checked
