@@ -114,6 +114,32 @@ DATELINE_WORDS = re.compile(r"\bdatelined?\b|\bdatelines\b|\b(?:filed|reported|w
                             re.IGNORECASE)
 PHOTO_WORDS = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|pics?|images?|captions?|photographers?)\b",
                          re.IGNORECASE)
+# "The first photo in the Globe's gallery", "the picture at the top of the NYT story", "the
+# last image": a photo asked for by its place in the piece. The answer is that caption.
+ORDINALS = {"first": 0, "1st": 0, "top": 0, "lead": 0, "opening": 0, "main": 0, "second": 1, "2nd": 1, "third": 2,
+            "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6,
+            "eighth": 7, "8th": 7, "ninth": 8, "9th": 8, "tenth": 9, "10th": 9, "last": -1, "final": -1, "closing": -1}
+_PHOTO = r"(?:photo(?:graph)?|picture|pic|image|shot)"
+PHOTO_AT = re.compile(
+    rf"\b(?P<ordinal>{'|'.join(ORDINALS)})\s+(?:\w+\s+)?{_PHOTO}s?\b"  # "the first photo", "the last gallery image"
+    rf"|\b{_PHOTO}\s+(?:at|on)\s+the\s+(?P<end>top|bottom|end|start|beginning)\b"  # "the photo at the top"
+    rf"|\b{_PHOTO}\s+(?:number|no\.?|#)\s*(?P<number>\d{{1,2}})\b",  # "photo number 3", "picture #3"
+    re.IGNORECASE)
+
+
+def photo_at(question: str) -> int | None:
+    """Which photo of a piece the question asks for by its place (0 the first, -1 the
+    last), or None when it asks for none that way."""
+    found = PHOTO_AT.search(question)
+    if found is None:
+        return None
+    if found["ordinal"]:
+        return ORDINALS[found["ordinal"].lower()]
+    if found["end"]:
+        return 0 if found["end"].lower() in ("top", "start", "beginning") else -1
+    return max(int(found["number"]) - 1, 0)
+
+
 WHO = re.compile(r"\bwho(?:m|se)?\b|\bwhich\s+(?:\w+\s+)?(?:official|person|man|woman|spokes(?:man|woman|person)"
                  r"|minister|diplomat|activist|resident|reporter|journalist|commander)\b", re.IGNORECASE)
 PERSON_WORDS = re.compile(r"\b(?:who|whose|which|name|names)\b", re.IGNORECASE)
@@ -136,6 +162,7 @@ class Query:
     names: list[str] = field(default_factory=list)  # names and long numbers it asks about
     wants: str | None = None  # "number" or "time" when that is the kind of answer asked for
     about_photo: bool = False  # asks about a photo ("the Reuters photo", "who took the picture")
+    photo_at: int | None = None  # asks for a piece's photo by its place: 0 the first, -1 the last
     asks_who: bool = False  # asks for a person ("who said …", "which official warned …")
 
 
@@ -166,6 +193,7 @@ class QueryParser:
             names=self._names(question, content),
             wants=answer_kind(corrected),
             about_photo=bool(PHOTO_WORDS.search(question)),
+            photo_at=photo_at(question),
             asks_who=bool(WHO.search(corrected)),
         )
 

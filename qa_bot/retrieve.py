@@ -143,6 +143,7 @@ class Retriever:
         self.titles = Headlines(self.names)
         self.furniture = not_names(outlets)
         self.document_stems = lru_cache(maxsize=4096)(self._document_stems)
+        self.captions = lru_cache(maxsize=4096)(self._captions)
         self._tokens_cache: dict[int, list[set[str]]] = {}
 
     # --- candidate generation ---------------------------------------------------------
@@ -191,7 +192,7 @@ class Retriever:
     def rank(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters(),
              tokens: TokenSet | None = None) -> Ranked:
         """`tokens`: the question's content tokens, for late interaction (skipped without)."""
-        candidates, keyword_all, keyword_ids = self._candidates(query, qvec, self.allowed(filters))
+        candidates, keyword_all, keyword_ids, lines = self._candidates(query, qvec, self.allowed(filters))
         if len(candidates) == 0:
             return Ranked([], Signals(), query)
         best_possible = self._best_possible_bm25(query.tokens)
@@ -202,7 +203,7 @@ class Retriever:
         if self.weights.neighbour:
             base = base + self.weights.neighbour * self._neighbour_base(candidates, qvec, keyword_all, scale)
         named = self._of_named_outlets(candidates, query)
-        evidence = base + self._boosts(candidates, query, named)
+        evidence = base + self._boosts(candidates, query, named, lines)
         # The outlet boost is kept out of the evidence abstention weighs: naming a paper
         # says which one to quote, not that the coverage answers ("NBC's weather forecast").
         fused = evidence if named is None else evidence + self.weights.outlet * named
@@ -225,11 +226,12 @@ class Retriever:
         )
 
     def _candidates(self, query: Query, qvec: np.ndarray,
-                    mask: np.ndarray | None) -> tuple[np.ndarray, KeywordScores, np.ndarray]:
-        """The union of the dense and keyword top lists (and the piece's byline or
-        dateline for a question about the piece): either side alone misses answers the
-        other finds. Also the keyword scores of every allowed passage, which the
-        neighbour score reads, and the keyword top list in its order."""
+                    mask: np.ndarray | None) -> tuple[np.ndarray, KeywordScores, np.ndarray, np.ndarray | None]:
+        """The union of the dense and keyword top lists (and the piece's byline,
+        dateline or photo for a question about the piece): either side alone misses
+        answers the other finds. Also the keyword scores of every allowed passage, which
+        the neighbour score reads, the keyword top list in its order, and which passages
+        are the piece lines the question asks for (None: it asks for none)."""
         total = len(self.passages)
         n = min(CANDIDATES, total)
         keyword_all = self.index.keyword.scores(query.tokens, total)
@@ -237,9 +239,11 @@ class Retriever:
             keyword_all = keyword_all.only(mask)
         keyword_ids = keyword_all.top(n)
         dense_ids = self.dense_candidates(qvec, mask, n)
-        extra = self._piece_line_candidates(query, mask, np.concatenate([dense_ids, keyword_ids]).astype(np.int64))
+        found = np.concatenate([dense_ids, keyword_ids]).astype(np.int64)
+        lines = self._piece_lines(query, found)
+        extra = self._piece_line_candidates(query, mask, found, lines)
         candidates = np.unique(np.concatenate([dense_ids, keyword_ids, extra])).astype(np.int64)
-        return candidates, keyword_all, keyword_ids
+        return candidates, keyword_all, keyword_ids, lines
 
     def _late(self, candidates: np.ndarray, fused: np.ndarray, tokens: TokenSet | None) -> np.ndarray:
         """Late interaction scores of the `LATE_DEPTH` best candidates (0 for the rest):
@@ -251,18 +255,37 @@ class Retriever:
         late[best] = self.index.tokens.scores(candidates[best], tokens)
         return late
 
-    def _piece_lines(self, query: Query) -> np.ndarray | None:
+    def _piece_lines(self, query: Query, found: np.ndarray) -> np.ndarray | None:
         """The passages that answer a question about the piece itself: its byline for
-        "who wrote …", its dateline for "where was it filed"; None for other questions."""
+        "who wrote …", its dateline for "where was it filed", its photo at the place asked
+        for ("the first photo"; of the pieces the searches `found` and of the outlet the
+        question names); None for other questions."""
         if query.about_authors:
             return self.credits
-        return self.datelines if query.about_dateline else None
+        if query.about_dateline:
+            return self.datelines
+        if query.photo_at is None:
+            return None
+        pieces = set(self.table.document[found].tolist())
+        if query.outlets:
+            pieces |= set(np.flatnonzero(self._named_pieces(query))[:CANDIDATES].tolist())
+        lines = np.zeros(len(self.passages), dtype=bool)
+        for piece in pieces:
+            captions = self.captions(piece)
+            if -len(captions) <= query.photo_at < len(captions):
+                lines[captions[query.photo_at]] = True
+        return lines
 
-    def _piece_line_candidates(self, query: Query, mask: np.ndarray | None, found: np.ndarray) -> np.ndarray:
-        """Bylines and datelines share no words with the question, so they join the
-        candidates directly: those of the articles the searches `found`, or, when none
-        of those is by the outlet the question names, that outlet's first ones."""
-        lines = self._piece_lines(query)
+    def _captions(self, piece: int) -> list[int]:
+        """A piece's photo captions, in order."""
+        return [int(i) for i in self.table.passages_of([piece]) if self.passages[int(i)].kind == "caption"]
+
+    def _piece_line_candidates(self, query: Query, mask: np.ndarray | None, found: np.ndarray,
+                               lines: np.ndarray | None) -> np.ndarray:
+        """Bylines, datelines and captions asked for by place share no words with the
+        question, so they join the candidates directly: those of the articles the
+        searches `found`, or, when none of those is by the outlet the question names,
+        that outlet's first ones."""
         if lines is None:
             return np.zeros(0, dtype=np.int64)
         ids = self.table.passages_of(np.unique(self.table.document[found]).tolist())
@@ -281,10 +304,12 @@ class Retriever:
 
     def _of_named_outlets(self, ids: np.ndarray, query: Query) -> np.ndarray | None:
         """Which of `ids` come from an outlet the question names; None when it names none."""
-        if not query.outlets:
-            return None
+        return self._named_pieces(query)[self.table.document[ids]] if query.outlets else None
+
+    def _named_pieces(self, query: Query) -> np.ndarray:
+        """Which documents are by an outlet the question names."""
         wanted = [self.outlet_codes[o.casefold()] for o in query.outlets if o.casefold() in self.outlet_codes]
-        return np.isin(self.document_outlet_code, wanted)[self.table.document[ids]]
+        return np.isin(self.document_outlet_code, wanted)
 
     def _dense_scores(self, candidates: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """Blend of whole-passage and best-sentence similarity."""
@@ -320,9 +345,10 @@ class Retriever:
         known = [s for s in scores if s > 0]
         return sum(known) + (len(scores) - len(known)) * max(known, default=1.0)
 
-    def _boosts(self, candidates: np.ndarray, query: Query, named: np.ndarray | None) -> np.ndarray:
-        """Dates, headlines, bylines and captions of a few words; `named`: which
-        candidates are of an outlet the question names (None: it names none)."""
+    def _boosts(self, candidates: np.ndarray, query: Query, named: np.ndarray | None,
+                lines: np.ndarray | None) -> np.ndarray:
+        """Dates, headlines, piece lines asked for (`lines`) and captions of a few words;
+        `named`: which candidates are of an outlet the question names (None: it names none)."""
         boost = -self.weights.fragment * self.fragment[candidates].astype(np.float64)
         if query.month_days:
             boost += self.weights.date * np.array([bool(self.table.month_days(c) & query.month_days) for c in candidates])
@@ -330,8 +356,7 @@ class Retriever:
         echoes = self.titles.echoes(set(query.tokens), {str(d) for d in documents})
         echo = np.array([echoes.get(d, 0.0) for d in documents])
         boost += self.weights.title * echo
-        lines = self._piece_lines(query)
-        if lines is not None:  # the byline or dateline of the named outlet or echoed headline comes first
+        if lines is not None:  # the byline, dateline or photo of the named outlet or echoed headline comes first
             wanted = lines[candidates] if named is None else lines[candidates] & named
             boost += self.weights.author * (1 + echo) * wanted
         return boost

@@ -293,3 +293,19 @@ def test_countries_and_peoples_typed_in_lower_case_are_names(parser: QueryParser
 ])
 def test_questions_asking_for_a_person_are_told_apart(parser: QueryParser, question: str, who: bool) -> None:
     assert parser.parse(question).asks_who is who
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("What does the first photo in the Boston Globe gallery show?", 0),
+    ("What is shown in the photo at the top of the New York Times story?", 0),
+    ("whats the last picture in the NBC gallery", -1),
+    ("Describe the third photo of the NBC News gallery", 2),
+    ("show me photo number 4 of the globe gallery", 3),
+    ("the final image at the bottom", -1),
+    # A photo not asked for by its place, or a place that is not a photo's.
+    ("Who took the photos in the NBC gallery?", None),
+    ("What was the first thing the army did in Hanano?", None),
+    ("Who is the top official in the photo?", None),
+])
+def test_a_photo_asked_for_by_its_place(parser: QueryParser, question: str, place: int | None) -> None:
+    assert parser.parse(question).photo_at == place

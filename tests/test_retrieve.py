@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from qa_bot.models import Hit, Passage
@@ -308,6 +309,35 @@ def test_a_piece_named_by_its_section_is_covered(real_answerer) -> None:
 
 
 @slow
+@pytest.mark.parametrize(("question", "outlet", "place"), [
+    ("What does the first photo in the Boston Globe gallery show?", "The Boston Globe", 0),
+    ("What is shown in the photo at the top of the New York Times story?", "The New York Times", 0),
+    ("whats the last picture in the NBC gallery", "NBC News", -1),
+    ("Describe the third photo of the NBC News gallery", "NBC News", 2),
+])
+def test_a_photo_asked_for_by_its_place_comes_first(real_answerer, question: str, outlet: str, place: int) -> None:
+    """Galleries are read photo by photo: "the third photo" is that caption, whatever its words."""
+    answer = real_answerer.ask(question)
+    assert not answer.abstained, question
+    top = answer.hits[0].passage
+    captions = [p for p in real_answerer.index.passages if p.document == top.document and p.kind == "caption"]
+    assert top.outlet == outlet and top.kind == "caption" and top.id == captions[place].id, top.text
+
+
+@slow
+def test_a_place_beyond_a_pieces_photos_marks_none_of_them(real_answerer) -> None:
+    """The Post's story has two photos: its "second" is one of them, its "tenth" none."""
+    retriever = real_answerer.retriever
+    post = [p.id for p in real_answerer.index.passages if p.outlet == "The Washington Post" and p.kind == "caption"]
+    for question, marked in (("What does the second photo of the Washington Post story show?", [post[1]]),
+                             ("What does the tenth photo of the Washington Post story show?", [])):
+        query = retriever.parser.parse(question)
+        lines = retriever._piece_lines(query, np.array(post[:1]))
+        assert [int(i) for i in np.flatnonzero(lines) if real_answerer.index.passages[int(i)].outlet
+                == "The Washington Post"] == marked, question
+
+
+@slow
 def test_who_wrote_finds_the_byline_of_the_piece_named(real_answerer) -> None:
     for question in ("who wrote the nyt article abt chaos n desperation in alepo",
                      "Who wrote the article about chaos and desperation in Aleppo?"):
@@ -430,6 +460,10 @@ def hashing_retriever(hashing_index_dir):
     return Retriever(load_index(hashing_index_dir))
 
 
+def line_candidates(r, query, mask, found):
+    return r._piece_line_candidates(query, mask, found, r._piece_lines(query, found))
+
+
 def test_byline_candidates_come_from_the_articles_found(hashing_retriever) -> None:
     import numpy as np
 
@@ -440,18 +474,18 @@ def test_byline_candidates_come_from_the_articles_found(hashing_retriever) -> No
     assert set(bylines.values()) == {"003_515f39fc3d102fd6.txt", "004_3ae16b25287423a4.txt"}
     about = r.parser.parse("Who wrote the article about the evacuation?")
     # No outlet named: only the bylines of the articles the searches found.
-    assert [bylines[int(i)] for i in r._piece_line_candidates(about, None, times[:3])] == ["004_3ae16b25287423a4.txt"]
-    assert len(r._piece_line_candidates(about, None, r.table.members("000_a85473582f99fcac.txt"))) == 0
+    assert [bylines[int(i)] for i in line_candidates(r, about, None, times[:3])] == ["004_3ae16b25287423a4.txt"]
+    assert len(line_candidates(r, about, None, r.table.members("000_a85473582f99fcac.txt"))) == 0
     # The outlet named wins: its byline even when the searches found only the other paper.
     named = r.parser.parse("Who wrote the Washington Post article?")
-    assert [bylines[int(i)] for i in r._piece_line_candidates(named, None, times[:3])] == ["003_515f39fc3d102fd6.txt"]
-    assert [bylines[int(i)] for i in r._piece_line_candidates(named, None, post[:2])] == ["003_515f39fc3d102fd6.txt"]
+    assert [bylines[int(i)] for i in line_candidates(r, named, None, times[:3])] == ["003_515f39fc3d102fd6.txt"]
+    assert [bylines[int(i)] for i in line_candidates(r, named, None, post[:2])] == ["003_515f39fc3d102fd6.txt"]
     # A filter that excludes the named outlet leaves nothing to add.
     mask = np.zeros(len(r.passages), dtype=bool)
     mask[times] = True
-    assert len(r._piece_line_candidates(named, mask, times[:3])) == 0
+    assert len(line_candidates(r, named, mask, times[:3])) == 0
     plain = r.parser.parse("What happened in Aleppo?")
-    assert len(r._piece_line_candidates(plain, None, times)) == 0
+    assert len(line_candidates(r, plain, None, times)) == 0
 
 
 def test_a_caption_of_a_few_words_is_discounted_but_bylines_and_datelines_are_not(hashing_retriever) -> None:
@@ -468,7 +502,7 @@ def test_a_caption_of_a_few_words_is_discounted_but_bylines_and_datelines_are_no
     assert long and not r.fragment[long].any()
     plain = r.parser.parse("What happened to the citadel?")
     ids = np.array([citadel, long[0]])
-    assert list(r._boosts(ids, plain, None)) == [-r.weights.fragment * r.fragment[citadel], 0.0]
+    assert list(r._boosts(ids, plain, None, None)) == [-r.weights.fragment * r.fragment[citadel], 0.0]
 
 
 def test_a_bare_caption_does_not_crowd_out_passages_that_say_something(real_answerer) -> None:
