@@ -175,7 +175,7 @@ class QueryParser:
     def parse(self, question: str) -> Query:
         question = text = " ".join(without_markup(question).split())
         outlets, text_wo_outlets = self._outlets(text)
-        corrected = self._correct(text_wo_outlets)
+        corrected = self._correct(without_meta(text_wo_outlets))
         candidates = [w for w in words(corrected) if w not in QUESTION_WORDS]
         # One tokenize call for the question and its words: each call costs ~0.1 ms.
         question_tokens, *word_tokens = tokenize([corrected, *candidates])
@@ -249,6 +249,23 @@ class QueryParser:
                 found.add(outlet)
                 text = re.sub(rf"(?:according to |per |in |by |from )?(?:the )?{pattern}(?:'s|’s)?", " ", text, flags=flags)
         return found, " ".join(text.split())
+
+
+# Words about the coverage rather than the events ("according to the reports", "in more
+# than one article", "do the reports rely on"): no passage says them of its subject.
+_HOW_MANY = r"(?:(?:the|some|media|news|different|various|several|multiple|both|all|other|two|more\s+than\s+one)\s+)*"
+META = re.compile(
+    rf"\b(?:according\s+to|per|in|across|from)\s+{_HOW_MANY}(?:reports|coverage|articles|stories|outlets|sources|media"
+    rf"|report|article|story|outlet|source)\b(?!\s+(?:of|on|about|that)\b)"
+    r"|\b(?:do|does|did)\s+(?:the\s+)?(?:reports|articles|coverage|outlets|stories)\s+(?:rely|draw|lean)\s+on\b",
+    re.IGNORECASE)
+
+
+def without_meta(text: str) -> str:
+    """The question less what it says of the coverage, unless nothing else is left
+    ("What is in the coverage?" is a question about the coverage)."""
+    stripped = " ".join(META.sub(" ", text).split())
+    return stripped if any(w.lower() not in QUESTION_WORDS for w in re.findall(r"[^\W_]+", stripped)) else text
 
 
 NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")

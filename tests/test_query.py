@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa_bot.lexical import Speller, Vocabulary, words
-from qa_bot.query import QueryParser, answer_kind, is_english, outlet_aliases, question_names, without_markup
+from qa_bot.query import (QueryParser, answer_kind, is_english, outlet_aliases, question_names, without_markup,
+                          without_meta)
 
 NYT, WAPO, NBC, GLOBE, MEE = (
     "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
@@ -313,3 +314,30 @@ def test_questions_asking_for_a_person_are_told_apart(parser: QueryParser, quest
 ])
 def test_a_photo_asked_for_by_its_place(parser: QueryParser, question: str, place: int | None) -> None:
     assert parser.parse(question).photo_at == place
+
+
+@pytest.mark.parametrize(("question", "searched"), [
+    ("Which UN official is quoted in more than one report?", "Which UN official is quoted ?"),
+    ("How many fled in a day, according to the different reports?", "How many fled in a day, ?"),
+    ("Which monitoring group do the reports rely on for casualty figures?", "Which monitoring group for casualty figures?"),
+    ("who did the army fight, per media reports", "who did the army fight,"),
+    ("What do multiple outlets say about Hanano across the coverage?", "What do multiple outlets say about Hanano ?"),
+])
+def test_what_a_question_says_of_the_coverage_is_not_searched(question: str, searched: str) -> None:
+    assert without_meta(question) == searched
+
+
+@pytest.mark.parametrize("question", [
+    "Who said he was alarmed by reports of atrocities?",  # reports of an event are the event
+    "What was in the report on Hanano?",
+    "What is in the coverage",  # nothing would be left: kept whole
+    "Which sources said the army controlled 90 percent?",
+])
+def test_words_about_reports_that_are_the_subject_are_kept(question: str) -> None:
+    assert without_meta(question) == question
+
+
+def test_a_question_about_the_coverage_is_parsed_without_its_scaffolding(parser: QueryParser) -> None:
+    query = parser.parse("Which UN humanitarian official is cited on Aleppo in more than one report?")
+    assert "report" not in query.tokens and "one" not in query.content_words
+    assert {"humanitarian", "official"} <= set(query.content_words)
