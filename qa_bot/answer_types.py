@@ -144,7 +144,8 @@ ANSWER_TYPES = [
     AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
     AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"
                                             r"|\bhow\s+much\b.*\b(?:cost|price|worth)\b|\bwhat\s+(?:price|budget)\b"
-                                            r"|\b(?:price|cost)\s+of\b|\bcurrency\b",
+                                            r"|\b(?:price|cost)\s+of\b|\bcurrency\b"
+                                            r"|\bwhat\s+(?:sum|amount)\s+of\s+(?:\w+\s+)?(?:money|funding|funds|cash|aid)\b",
                                             re.IGNORECASE), _pattern(MONEY)),
     AnswerType("that figure", re.compile(r"\bhow\s+many\b", re.IGNORECASE), states_count),
     # Facts of reference rather than news ("What is the capital of Canada?", "… the official

@@ -57,6 +57,8 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("What is the currency of Syria?", ASSAD, "a sum of money"),
     ("What was the price of bread in Aleppo?", hit("Bread was scarce in the east."), "a sum of money"),
     ("What was the price of bread in Aleppo?", hit("A bundle of bread cost 1,000 Syrian pounds."), None),
+    ("What sum of relief money did the UN commit?", hit("The UN pledged relief for the displaced."), "a sum of money"),
+    ("What amount of aid did Britain pledge?", hit("Britain pledged £20 million in aid."), None),
     ("Who is the deputy governor of Aleppo?", ASSAD, None),  # asks for no kind of fact checked here
     ("When did the rebels withdraw?", ASSAD, None),
 ])
