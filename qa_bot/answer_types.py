@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa_bot.dates import DAY_MONTH, MONTH_DAY
-from qa_bot.lexical import tokenize
+from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS, WEEKDAYS
+from qa_bot.lexical import english_frequencies, tokenize
 from qa_bot.models import Hit
 from qa_bot.parsing import carries
-from qa_bot.query import DEMONYMS
+from qa_bot.query import DEMONYMS, question_names
 from qa_bot.retrieve import FIGURE
 
 CHECKED = 3  # how many of the first results may state it
@@ -105,10 +105,26 @@ def counted_noun(question: str) -> str | None:
     return phrase[-1] if phrase else None
 
 
+def focus_name(question: str) -> str | None:
+    """The question's most specific name: the rarest in English ("Zebdeh" in "How many
+    died in the Dec. 5 strikes on the el-Zebdeh district?"), not a month or a weekday."""
+    english = english_frequencies()
+    names = [name for name in question_names(question)
+             if not name.isdigit() and name.lower() not in MONTHS and name.lower() not in WEEKDAYS]
+    return min(names, key=lambda name: english.get(name.lower(), 0), default=None)
+
+
 def states_count(texts: list[str], question: str) -> bool:
     """A figure, and the counted thing named where the figure is: "how many buses"
-    needs a passage with a figure that mentions buses."""
+    needs a passage with a figure that mentions buses. When the first results name
+    the question's most specific place or body, one that names it must state a figure:
+    a caption of the strikes on el-Zebdeh, with none, does not count the dead because
+    a passage about all of east Aleppo does."""
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
+    focus = focus_name(question)
+    naming = [text for text in texts if focus and carries(text, focus)]
+    if naming and not set(naming) & set(with_figures):
+        return False
     noun = counted_noun(question)
     if not with_figures or noun is None or noun in GENERIC_COUNTS:
         return bool(with_figures)
