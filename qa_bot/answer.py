@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qa_bot.about import asks_about_coverage, asks_about_piece
+from qa_bot.anonymous import unnamed_speaker
 from qa_bot.answer_types import missing_answer_type
 from qa_bot.embed import Embedder, load_embedder
 from qa_bot.index import IndexData, load_index
@@ -194,6 +195,8 @@ class Answerer:
             return f"The coverage I have touches on this, but none of it names {role}."
         if speaker := unheard_speaker(query.text, ranked.hits, bool(query.outlets), query.names):
             return f"The coverage I have touches on this, but none of it quotes {speaker}."
+        if speaker := unnamed_speaker(query.text, ranked.hits):
+            return f"The coverage I have quotes {speaker} without giving a name."
         if untold_time(query.text, ranked.hits):
             return "The coverage I have tells of this, but none of it says when."
         return None

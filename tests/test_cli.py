@@ -210,10 +210,14 @@ def test_ask_says_what_the_coverage_lacks_and_who_spoke(cli_built, run_cli) -> N
                  'Who said "All sides are deeply culpable"?', "Who is Russia's defence minister?",
                  "Who is Aleppo's deputy governor?", "What did Assad say in his speech after retaking Aleppo?",
                  "What did Lavrov say about the military operations?", "When was Shadi's father arrested?",
-                 "When did government forces storm the Hanano district?"]
+                 "When did government forces storm the Hanano district?",
+                 "Which Syrian general said the army was in the final stages of recapturing Aleppo?",
+                 "Which UN official described Russia and the United States as poles apart?"]
     result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
-    age, day, quote, minister, governor, assad, lavrov, arrest, storm = json_lines(result.stdout)
+    age, day, quote, minister, governor, assad, lavrov, arrest, storm, general, egeland = json_lines(result.stdout)
+    assert general["abstained"] and "quotes the Syrian general without giving a name" in general["notice"]
+    assert not egeland["abstained"] and "Egeland" in egeland["results"][0]["text"]
     assert assad["abstained"] and "none of it quotes Assad" in assad["notice"]
     assert not lavrov["abstained"] and "Lavrov" in lavrov["results"][0]["text"]
     assert arrest["abstained"] and "none of it says when" in arrest["notice"]

@@ -602,6 +602,16 @@ def test_what_someone_never_says_in_the_coverage_is_declined_by_naming_them(bot:
     assert "<blockquote>" not in text and "none of it quotes Assad" in text
 
 
+def test_a_source_the_coverage_does_not_name_is_said_to_be_unnamed(bot: Harness) -> None:
+    """ "… a Syrian general said": the answer to "which general" is not in the coverage."""
+    if bot.kind != "real":
+        pytest.skip("the speaker check is done by the real answering core")
+    chat = new_user()
+    bot.say(chat, chat, "Which Syrian general said the army was in the final stages of recapturing Aleppo?")
+    text = assert_telegram_message(bot.replies(chat)[0])
+    assert "<blockquote>" not in text and "quotes the Syrian general without giving a name" in text
+
+
 def test_inline_queries_answered_with_articles(bot: Harness) -> None:
     user = new_user()
     iq = bot.api.inline_update(user, BROAD_QUESTION)
