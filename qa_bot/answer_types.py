@@ -43,9 +43,9 @@ CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock)|\
                    r"|noon|midday|morning|afternoon|evening|night|overnight|nightfall|daybreak)\b", re.IGNORECASE)
 SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent|\b(?:half|third|thirds|quarter|quarters|tenth|tenths)\b",
                    re.IGNORECASE)
-DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)\s+(?:years?|months?|weeks?|days?|hours?|decades?|minutes?)\b"
+DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)[-\s]+(?:years?|months?|weeks?|days?|hours?|decades?|minutes?)\b"
                       r"|\b(?:since|until|till)\b|\bfor\s+(?:years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
-MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
+MEASURE = re.compile(r"\b\d[\d,.]*[-\s]*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
 # A language's name is also its people's ("Russian", "Turkish"): only words about speech count.

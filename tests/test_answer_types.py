@@ -42,6 +42,8 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("What percentage of the east did the army hold?", hit("It said it held 98 percent of the east."), None),
     ("How long has the city been divided?", hit("The city is divided into east and west."), "a length of time"),
     ("How long has the city been divided?", hit("Aleppo has been divided since 2012."), None),
+    ("How long a truce would the resolution have imposed?", hit("It would have imposed a seven-day cessation."), None),
+    ("How long did the ceasefire last?", hit("A 48-hour ceasefire was agreed."), None),
     ("How tall is the citadel?", hit("The citadel towers over the Old City."), "a size"),
     ("How long is the Euphrates river?", hit("The Euphrates runs 2,800 km to the Gulf."), None),
     ("What was Aleppo's population before the war?", hit("Aleppo, Syria's most populous city, is divided."), "a population"),
