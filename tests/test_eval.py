@@ -375,8 +375,9 @@ LATER_SETS = {
     "late": LaterSet(LATE, 64, 16, r1=0.85, r5=0.95, abstention=0.5, false=0.05),
     # The same eight kinds, written blind in the seventh session after its other changes:
     # R@1 0.875, R@5 0.958, abstention 0.438, false abstention 0.021 on its first run.
-    # Counts of a named place then needed a figure where it is named: abstention 0.500.
-    "final": LaterSet(FINAL, 64, 16, r1=0.85, r5=0.93, abstention=0.45, false=0.05),
+    # Three changes followed from its misses (counts of a named place, unnamed speakers,
+    # hyphenated durations): R@1 0.896, R@5 0.979, abstention 0.562, false abstention 0.
+    "final": LaterSet(FINAL, 64, 16, r1=0.87, r5=0.95, abstention=0.5, false=0.05),
 }
 
 
