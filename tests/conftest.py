@@ -49,6 +49,17 @@ def corpus_copy(tmp_path: Path) -> Path:
 # --- indexes -----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def without_parser(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """spaCy's model as if it were not installed: the checks that read grammar must step aside."""
+    from qa_bot import parsing
+
+    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
+    parsing._load.cache_clear()
+    yield
+    parsing._load.cache_clear()  # before monkeypatch restores the name: the next load is the real model
+
+
 @pytest.fixture(scope="session")
 def hashing_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A read-only index of the real corpus built with the fake embedder (fast)."""

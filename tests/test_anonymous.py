@@ -61,12 +61,5 @@ def test_questions_that_ask_for_no_described_speaker(question: str) -> None:
     assert asked_speaker(question) is None
 
 
-def test_without_its_parser_the_check_is_off(monkeypatch) -> None:
-    from qa_bot import parsing
-
-    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
-    parsing._load.cache_clear()
-    try:
-        assert unnamed_speaker("Which Syrian general said the army was in the final stages?", [GENERAL]) is None
-    finally:
-        parsing._load.cache_clear()
+def test_without_its_parser_the_check_is_off(without_parser) -> None:
+    assert unnamed_speaker("Which Syrian general said the army was in the final stages?", [GENERAL]) is None

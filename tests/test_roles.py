@@ -92,15 +92,8 @@ def test_the_role_as_the_question_puts_it_and_its_qualifiers() -> None:
     assert asked_role("WHO IS ALEPPO'S DEPUTY GOVERNOR???") is not None  # capitals parse as lower case
 
 
-def test_without_its_parser_the_check_is_off_and_says_so(monkeypatch, caplog) -> None:
+def test_without_its_parser_the_check_is_off_and_says_so(without_parser, caplog) -> None:
     """A missing model package must not break answering: the check steps aside."""
-    from qa_bot import parsing
-
-    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
-    parsing._load.cache_clear()
-    try:
-        with caplog.at_level("WARNING", logger="qa_bot.parsing"):
-            assert unnamed_role("Who is the president of Iran?", [ASSAD]) is None
-        assert "no_such_spacy_model did not load" in caplog.text
-    finally:
-        parsing._load.cache_clear()
+    with caplog.at_level("WARNING", logger="qa_bot.parsing"):
+        assert unnamed_role("Who is the president of Iran?", [ASSAD]) is None
+    assert "no_such_spacy_model did not load" in caplog.text

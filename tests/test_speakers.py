@@ -153,12 +153,5 @@ def test_the_asked_speaker_is_the_last_word_of_the_subjects_name() -> None:
     assert asked_speaker("What did the monitor's chief say?") is None
 
 
-def test_without_its_parser_the_speaker_check_is_off(monkeypatch) -> None:
-    from qa_bot import parsing
-
-    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
-    parsing._load.cache_clear()
-    try:
-        assert unheard_speaker("What did Assad say in his speech?", [THANKING], names_outlet=False) is None
-    finally:
-        parsing._load.cache_clear()
+def test_without_its_parser_the_speaker_check_is_off(without_parser) -> None:
+    assert unheard_speaker("What did Assad say in his speech?", [THANKING], names_outlet=False) is None

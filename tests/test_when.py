@@ -58,12 +58,5 @@ def test_what_counts_as_saying_when(sentence: str, timed: bool) -> None:
     assert says_when(sentence) is timed
 
 
-def test_without_its_parser_the_check_is_off(monkeypatch) -> None:
-    from qa_bot import parsing
-
-    monkeypatch.setattr(parsing, "SPACY_MODEL", "no_such_spacy_model")
-    parsing._load.cache_clear()
-    try:
-        assert untold_time("When was Shadi's father arrested?", [SHADI]) is False
-    finally:
-        parsing._load.cache_clear()
+def test_without_its_parser_the_check_is_off(without_parser) -> None:
+    assert untold_time("When was Shadi's father arrested?", [SHADI]) is False
