@@ -51,6 +51,8 @@ MEASURE = re.compile(r"\b\d[\d,.]*[-\s]*(?:km|kilomet(?:er|re)s?|miles?|met(?:er
 # A language's name is also its people's ("Russian", "Turkish"): only words about speech count.
 LANGUAGE = re.compile(r"\b(?:languages?|tongues?|dialects?|Arabic|Aramaic|spoken|speak|speaks|translat\w*)\b",
                       re.IGNORECASE)
+# Capitalised: "may" is mostly a verb.
+MONTH = re.compile(r"\b(?:" + "|".join(sorted((m.title() for m in MONTHS), key=len, reverse=True)) + r")\b")
 # Years and clock times hold figures that count nothing ("2016", "10:30"), as days do.
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 
@@ -150,6 +152,7 @@ ANSWER_TYPES = [
     AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|['’]s\s+age\b", re.IGNORECASE),
                _pattern(AGE)),
     AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|century|decade)\b", re.IGNORECASE), _pattern(YEAR)),
+    AnswerType("a month", re.compile(r"\b(?:what|which)\s+month\b", re.IGNORECASE), _pattern(MONTH)),
     # "When was the Observatory founded?": a founding or a building is dated by a year.
     AnswerType("a year", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"
                                     r"|construct|constructed|create|created|inscribed)\b", re.IGNORECASE), _pattern(YEAR)),

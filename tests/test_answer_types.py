@@ -22,6 +22,8 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("In what century was the citadel built?", hit("The citadel towers over the Old City."), "a year"),
     ("In what century was the citadel built?", hit("The 13th-century citadel towers over the city."), None),
     ("Since what year has the city been divided?", hit("Aleppo has been divided since 2012."), None),
+    ("In what month did the rebels seize the east?", hit("Rebels have held the east since 2012; they may leave."), "a month"),
+    ("In what month did the offensive begin?", hit("The offensive began on 15 November."), None),
     ("In which city was Zakaria Zakaria born?", hit("Zakaria Zakaria, a photographer, walks in Hanano."), "a birthplace"),
     ("Where was the photographer born?", hit("The photographer was born in Aleppo in 1990."), None),
     ("What nationality is Bilal Abdul Kareem?", hit("Bilal Abdul Kareem filmed in the east."), "a nationality"),
