@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 CHECKED = 3  # how many of the first results may name it
 
-ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b",
+ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b|\bcalled\W*$",
                        re.IGNORECASE)
+SURNAME = {"last", "family", "full", "sur"}  # "the last name of Shadi" is a longer name holding "Shadi"
 # Titles, which news writes beside their holder's name ("Observatory director Rahman"):
 # a passage that never uses the title does not name its holder.
 PERSON_ROLES = {
@@ -116,10 +117,16 @@ def _role_token(doc: Doc) -> tuple[Token, str] | None:
             of = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"]
             objects = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
             if objects:
-                return objects[0], "name of"
+                surname = any(c.lower_ in SURNAME for c in token.children)
+                return objects[0], "own name" if surname and objects[0].pos_ == "PROPN" else "name of"
             owners = [c for c in token.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")]
             if owners:  # "Monther's family name", "Shadi's wife's name"
                 return owners[0], "own name" if owners[0].pos_ == "PROPN" else "name of"
+    if called := next((t for t in doc if t.lower_ == "called" and t.i >= len(doc) - 2), None):  # "what is X called?"
+        named = called.head if called.dep_ == "acl" else next(
+            (c for c in called.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if named is not None and named.pos_ == "NOUN":
+            return named, "name of"
     if doc[0].lower_ == "name" and (objects := [c for c in doc[0].children if c.dep_ == "dobj"]):
         return objects[0], "name the"
     for who in (t for t in doc if t.lower_ == "who" and t.head.lemma_ == "be"):  # "(do you know) who the X is"

@@ -54,6 +54,11 @@ SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
     ("Who is Tajeddin Ahmed's spouse?", WIFE, None),  # a spouse is a wife or a husband
     ("What is the name of the teacher Shadi's spouse?", SHADI, "the teacher Shadi's spouse"),
     ("What is Monther's family name?", MONTHER, "Monther"),
+    ("What is the last name of Shadi, the teacher?", SHADI, "Shadi"),  # a longer name holding "Shadi"
+    ("what's Monther's baby son called?", hit("Monther lives with his wife and four-month-old son."),
+     "Monther's baby son"),
+    ("What is the Syrian state news agency called?", hit("More than 3,500 left, the Syrian state news agency SANA said."),
+     None),
     ("do you know who the US secretary of state was", RYABKOV, "the US secretary of state"),
 ])
 def test_a_name_is_given_only_where_a_passage_names_the_role(question: str, passage, unnamed: str | None) -> None:
