@@ -189,7 +189,7 @@ class Answerer:
             return ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
         if missing_quote(question, ranked.hits):
             return QUOTE_NOT_FOUND
-        if missing := missing_answer_type(query.text, ranked.hits):
+        if missing := missing_answer_type(query.text, ranked.hits, query.focus):
             return f"The coverage I have touches on this, but none of it gives {missing}."
         if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo):
             return f"The coverage I have touches on this, but none of it names {role}."
@@ -197,7 +197,7 @@ class Answerer:
             return f"The coverage I have touches on this, but none of it quotes {speaker}."
         if speaker := unnamed_speaker(query.text, ranked.hits):
             return f"The coverage I have quotes {speaker} without giving a name."
-        if untold_time(query.text, ranked.hits):
+        if untold_time(query.text, ranked.hits, query.focus):
             return "The coverage I have tells of this, but none of it says when."
         return None
 

@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS, WEEKDAYS
-from qa_bot.lexical import english_frequencies, tokenize
+from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS
+from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
 from qa_bot.parsing import carries
-from qa_bot.query import DEMONYMS, question_names
+from qa_bot.query import DEMONYMS
 from qa_bot.retrieve import FIGURE
 
 CHECKED = 3  # how many of the first results may state it
@@ -78,17 +78,21 @@ PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|wou
                          r"|to|for|by|with|who|that|which|and|or|than|according|per|since|during|after|before)$")
 
 
+# (the first results' texts, the question, its most specific name) → they state one
+Stated = Callable[[list[str], str, "str | None"], bool]
+
+
 @dataclass(frozen=True)
 class AnswerType:
     """One kind of fact: how a question asks for it, and how a passage states it."""
 
     missing: str  # what the reply says the coverage does not give
     asks: re.Pattern[str]
-    stated: Callable[[list[str], str], bool]  # (the first results' texts, question) → states one
+    stated: Stated
 
 
-def _pattern(pattern: re.Pattern[str]) -> Callable[[list[str], str], bool]:
-    return lambda texts, _question: any(pattern.search(text) for text in texts)
+def _pattern(pattern: re.Pattern[str]) -> Stated:
+    return lambda texts, _question, _focus: any(pattern.search(text) for text in texts)
 
 
 def counted_noun(question: str) -> str | None:
@@ -107,23 +111,13 @@ def counted_noun(question: str) -> str | None:
     return phrase[-1] if phrase else None
 
 
-def focus_name(question: str) -> str | None:
-    """The question's most specific name: the rarest in English ("Zebdeh" in "How many
-    died in the Dec. 5 strikes on the el-Zebdeh district?"), not a month or a weekday."""
-    english = english_frequencies()
-    names = [name for name in question_names(question)
-             if not name.isdigit() and name.lower() not in MONTHS and name.lower() not in WEEKDAYS]
-    return min(names, key=lambda name: english.get(name.lower(), 0), default=None)
-
-
-def states_count(texts: list[str], question: str) -> bool:
+def states_count(texts: list[str], question: str, focus: str | None = None) -> bool:
     """A figure, and the counted thing named where the figure is: "how many buses"
     needs a passage with a figure that mentions buses. When the first results name
     the question's most specific place or body, one that names it must state a figure:
     a caption of the strikes on el-Zebdeh, with none, does not count the dead because
     a passage about all of east Aleppo does."""
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
-    focus = focus_name(question)
     naming = [text for text in texts if focus and carries(text, focus)]
     if naming and not set(naming) & set(with_figures):
         return False
@@ -139,7 +133,7 @@ CAPITAL = re.compile(r"\bcapital\b", re.IGNORECASE)
 NEAR = 80  # characters either side of "capital" within which the country must be named
 
 
-def states_capital(texts: list[str], question: str) -> bool:
+def states_capital(texts: list[str], question: str, _focus: str | None = None) -> bool:
     """"… to rival the capital, Damascus" answers for Syria (Damascus is a name of it),
     not for Canada: the country asked about must be named near the word."""
     asked = CAPITAL_OF.search(question)
@@ -181,11 +175,11 @@ ANSWER_TYPES = [
 ]
 
 
-def missing_answer_type(question: str, hits: list[Hit]) -> str | None:
+def missing_answer_type(question: str, hits: list[Hit], focus: str | None = None) -> str | None:
     """What the question asks for that none of the first results states ("an age"),
     or None when they state it or the question asks for no such kind of fact."""
     texts = [hit.passage.text for hit in hits[:CHECKED]]
     for kind in ANSWER_TYPES:
-        if kind.asks.search(question) and not kind.stated(texts, question):
+        if kind.asks.search(question) and not kind.stated(texts, question, focus):
             return kind.missing
     return None

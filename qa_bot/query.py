@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from qa_bot.dates import month_days
+from qa_bot.dates import MONTHS, WEEKDAYS, month_days
 from qa_bot.lexical import Speller, Vocabulary, dictionary_words, english_frequencies, tokenize, words
 
 # Common chat abbreviations; general English, not tied to any corpus.
@@ -164,6 +164,7 @@ class Query:
     about_photo: bool = False  # asks about a photo ("the Reuters photo", "who took the picture")
     photo_at: int | None = None  # asks for a piece's photo by its place: 0 the first, -1 the last
     asks_who: bool = False  # asks for a person ("who said …", "which official warned …")
+    focus: str | None = None  # its most specific name: the one the corpus writes least ("el-Zebdeh")
 
 
 class QueryParser:
@@ -180,6 +181,7 @@ class QueryParser:
         # One tokenize call for the question and its words: each call costs ~0.1 ms.
         question_tokens, *word_tokens = tokenize([corrected, *candidates])
         content = [w for w, kept in zip(candidates, word_tokens) if kept]
+        names = self._names(question, content)
         return Query(
             raw=question,
             text=corrected,
@@ -190,12 +192,21 @@ class QueryParser:
             month_days=month_days(text),
             about_authors=asks_for_authors(corrected, bool(outlets)),
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
-            names=self._names(question, content),
+            names=names,
             wants=answer_kind(corrected),
             about_photo=bool(PHOTO_WORDS.search(question)),
             photo_at=photo_at(question),
             asks_who=bool(WHO.search(corrected)),
+            focus=self._focus(names),
         )
+
+    def _focus(self, names: list[str]) -> str | None:
+        """The name the corpus writes least, then English: "Geneva", not "Aleppo", in
+        "When did the Russian-US talks in Geneva on Aleppo begin?"."""
+        english = english_frequencies()
+        named = [n for n in names if not n.isdigit() and n.lower() not in MONTHS and n.lower() not in WEEKDAYS]
+        return min(named, key=lambda n: (self.vocabulary.counts.get(n.lower(), 0), english.get(n.lower(), 0)),
+                   default=None)
 
     def _names(self, question: str, content_words: list[str]) -> list[str]:
         """What a passage must name to answer. Typed with capitals, the capitals tell;

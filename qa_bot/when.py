@@ -7,10 +7,13 @@ sentence with one of its nouns); when some sentence tells of it and none of thos
 that do carries a time ("on Monday", "Dec. 13", "in 2012", "four years ago", "since",
 "after"), the coverage tells of the event but not when.
 
-When no sentence tells of the event this check says nothing: a reworded question
-("When did the regime's soldiers force their way into Hanano?" for "government forces
-stormed") must not be declined because its verb is not the article's. Declining a
-"when" question whose event is simply absent was measured and dropped (docs/quality.md).
+When no sentence tells of the event, the sentences that name the question's most
+specific name (`Query.focus`, the one the corpus writes least: "Geneva" in "When did
+the Russian-US talks in Geneva begin?") stand for it, and must say when. With neither,
+this check says nothing: a reworded question ("When did the regime's soldiers force
+their way into Hanano?" for "government forces stormed") must not be declined because
+its verb is not the article's. Declining a "when" question whose event is simply absent
+was measured and dropped (docs/quality.md).
 """
 from __future__ import annotations
 
@@ -20,10 +23,10 @@ from qa_bot.answer_types import CLOCK, YEAR
 from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS, WEEKDAY
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
-from qa_bot.parsing import parse
+from qa_bot.parsing import carries, parse
 
 CHECKED = 3  # how many of the first results are read
-ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b|\b(?:what|which)\s+(?:date|day)\b", re.IGNORECASE)
+ASKS_WHEN = re.compile(r"^\W*(?:when|wen)\b|\b(?:what|which)\s+(?:(?:is|was)\s+the\s+)?(?:date|day)\b", re.IGNORECASE)
 # Verbs that name no event of their own ("When did it happen?", "When was it taken?").
 LIGHT_VERBS = {"be", "do", "have", "happen", "take", "make", "get", "go", "come", "say", "tell", "report"}
 MONTH_NAME = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
@@ -52,15 +55,21 @@ def event_words(question: str) -> tuple[set[str], set[str]] | None:
     return (event, about) if event and about else None
 
 
-def untold_time(question: str, hits: list[Hit]) -> bool:
+def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> bool:
     """True when one of the first results tells of the question's event and no sentence
     that does says when."""
     if not ASKS_WHEN.search(question) or not (words := event_words(question)):
         return False
     event, about = words
-    telling = []
-    for hit in hits[:CHECKED]:
-        text = hit.passage.text
-        sentences = [text[start:end] for start, end in hit.passage.sentences] or [text]
-        telling += [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
+    sentences = [s for hit in hits[:CHECKED] for s in _sentences(hit)]
+    telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
+    if not telling and focus:
+        # The event in other words ("talks will continue in Geneva" for "the talks began"):
+        # the sentences that name the question's most specific name stand for it.
+        telling = [s for s in sentences if carries(s, focus)]
     return bool(telling) and not any(map(says_when, telling))
+
+
+def _sentences(hit: Hit) -> list[str]:
+    text = hit.passage.text
+    return [text[start:end] for start, end in hit.passage.sentences] or [text]

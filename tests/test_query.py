@@ -341,3 +341,13 @@ def test_a_question_about_the_coverage_is_parsed_without_its_scaffolding(parser:
     query = parser.parse("Which UN humanitarian official is cited on Aleppo in more than one report?")
     assert "report" not in query.tokens and "one" not in query.content_words
     assert {"humanitarian", "official"} <= set(query.content_words)
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    ("When did the Russian-US talks in Geneva on Aleppo begin?", "Geneva"),  # Aleppo is everywhere in the corpus
+    ("How many people died in the Dec. 5 strikes on the el-Zebdeh district?", "Zebdeh"),  # not "Dec"
+    ("how many fled on dec 12", None),
+])
+def test_the_focus_of_a_question_is_the_name_the_corpus_writes_least(parser: QueryParser, question: str,
+                                                                    focus: str | None) -> None:
+    assert parser.parse(question).focus == focus

@@ -45,6 +45,22 @@ def test_a_when_question_needs_a_time_where_its_event_is_told(question: str, pas
     assert untold_time(question, passages) is untold
 
 
+GENEVA = told('Talks between Russian and US experts will continue in Geneva, he said, adding: "There is some '
+              'progress, but no agreement."')
+
+
+@pytest.mark.parametrize(("question", "passages", "focus", "untold"), [
+    # "began" is told nowhere: the sentence naming Geneva, the question's rarest name, stands for it
+    ("What was the date the Russian-US talks in Geneva on Aleppo began?", [GENEVA], "Geneva", True),
+    ("When did the Geneva talks begin?", [GENEVA, told("The Geneva talks opened on Dec. 10.", 1)], "Geneva", False),
+    ("What was the date the Russian-US talks in Geneva on Aleppo began?", [GENEVA], None, False),  # no focus
+    ("When did the Geneva talks begin?", [HANANO], "Geneva", False),  # Geneva named nowhere: not judged
+])
+def test_without_its_event_the_sentences_naming_the_focus_must_say_when(question: str, passages: list[Hit],
+                                                                      focus: str | None, untold: bool) -> None:
+    assert untold_time(question, passages, focus) is untold
+
+
 @pytest.mark.parametrize(("sentence", "timed"), [
     ("Government forces stormed Hanano on Nov. 26.", True),
     ("The army took the district on Monday.", True),
