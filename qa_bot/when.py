@@ -36,10 +36,15 @@ RELATIVE = re.compile(r"\b(?:yesterday|today|tonight|tomorrow|ago|recently|earli
                       r"|during|now|then|days?|weeks?|months?|years?|hours?|nights?|mornings?|weekend)\b",
                       re.IGNORECASE)
 TIMES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH_NAME, YEAR, CLOCK, RELATIVE)
+# A sentence that stands for the event only by naming its place or people must date
+# something: "during the shelling" or "years of fighting" place nothing asked about.
+DATING = re.compile(r"\b(?:" + "|".join(m.title() for m in sorted(MONTHS, key=len, reverse=True)) + r")\b"
+                    r"|\b(?:ago|yesterday|today|tonight|(?:last|this|next)\s+(?:week|month|year|night))\b")
+DATES = (MONTH_DAY, DAY_MONTH, WEEKDAY, DATING, YEAR, CLOCK)
 
 
-def says_when(sentence: str) -> bool:
-    return any(pattern.search(sentence) for pattern in TIMES)
+def says_when(sentence: str, patterns: tuple[re.Pattern[str], ...] = TIMES) -> bool:
+    return any(pattern.search(sentence) for pattern in patterns)
 
 
 def event_words(question: str) -> tuple[set[str], set[str]] | None:
@@ -63,11 +68,12 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     event, about = words
     sentences = [s for hit in hits[:CHECKED] for s in _sentences(hit)]
     telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
-    if not telling and focus:
-        # The event in other words ("talks will continue in Geneva" for "the talks began"):
-        # the sentences that name the question's most specific name stand for it.
-        telling = [s for s in sentences if carries(s, focus)]
-    return bool(telling) and not any(map(says_when, telling))
+    if telling:
+        return not any(map(says_when, telling))
+    # The event in other words ("talks will continue in Geneva" for "the talks began"): the
+    # sentences that name the question's most specific name stand for it, and must date it.
+    naming = [s for s in sentences if focus and carries(s, focus)]
+    return bool(naming) and not any(says_when(s, DATES) for s in naming)
 
 
 def _sentences(hit: Hit) -> list[str]:

@@ -55,6 +55,11 @@ GENEVA = told('Talks between Russian and US experts will continue in Geneva, he 
     ("When did the Geneva talks begin?", [GENEVA, told("The Geneva talks opened on Dec. 10.", 1)], "Geneva", False),
     ("What was the date the Russian-US talks in Geneva on Aleppo began?", [GENEVA], None, False),  # no focus
     ("When did the Geneva talks begin?", [HANANO], "Geneva", False),  # Geneva named nowhere: not judged
+    # standing for the event by a name only, a sentence must date something: "during" places nothing
+    ("When was Kassa appointed deputy governor?", [told("Abdul-Ghani Kassa, the deputy governor, said 750 "
+                                                        "families returned during the shelling.")], "Kassa", True),
+    ("When was Kassa appointed deputy governor?", [told("Kassa, named deputy governor in March 2015, said 750 "
+                                                        "families returned.")], "Kassa", False),
 ])
 def test_without_its_event_the_sentences_naming_the_focus_must_say_when(question: str, passages: list[Hit],
                                                                       focus: str | None, untold: bool) -> None:
