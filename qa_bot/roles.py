@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from qa_bot.models import Hit
 from qa_bot.parsing import carries, fold, parse, parsed, phrase
 from qa_bot.query import common_english
+from qa_bot.speakers import PARTICLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -169,7 +170,8 @@ def _joined(role: Token, name: Span, person: bool, real: bool = False) -> bool:
     the one it serves ("a spokesman for Assad"); a place's name may follow "of"."""
     if name.end <= role.i:  # before: in apposition ("Rupert Colville, a spokesman"), or a place's
         between = role.doc[name.end:role.i]  # name as a place's ("the Umayyad mosque")
-        return _in_apposition(role, name, real) or (0 < len(between) <= 4 and between[0].text == ",") or (
+        return _in_apposition(role, name, real) or (0 < len(between) <= 4 and between[0].text == ","
+                                                    and not any(t.is_quote for t in between)) or (
             not person and not between)
     between = role.doc[role.i + 1:name.start]  # after: a title ("adviser on Syria Jan Egeland")
     if not person and [t.lower_ for t in between] == ["of"]:
@@ -237,6 +239,17 @@ def _passage_names(doc: Doc, role: Role, question_words: set[str]) -> bool | Non
     return any(_joined(m, e, role.person, role.real) for m in mentions for e in names if e.sent == m.sent)
 
 
+def pseudonyms(docs: list[Doc]) -> set[str]:
+    """The words of the names that a passage calls a pseudonym or alias ("Rami
+    Abdulrahman, the pseudonym of the director"), each also without its particle
+    ("rahman"), and the particles: "Observatory director Rami Abdel Rahman" elsewhere
+    is the same pseudonym."""
+    found = {fold(t.text) for doc in docs for alias in doc if alias.lemma_.lower() in ALIASES - {"name"}
+             for e in alias.sent.ents if e.label_ in PEOPLE for t in e}
+    bare = {word[len(p):] for word in found for p in PARTICLES if word.startswith(p) and len(word) > len(p) + 2}
+    return found | bare | (PARTICLES if found else set())
+
+
 def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
     """One of the passages joins a name the question lacks to the role. A title
     ("minister") is news's way to name its holder, so any of the passages must name it
@@ -247,6 +260,8 @@ def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
     if role.own_name:
         return any(role.own_name in e.text and len(e.text) > len(role.own_name)
                    for doc in docs for e in _fresh_names(doc, {"PERSON"}, question_words))
+    if role.real:  # a pseudonym one passage gives away is no real name in another
+        question_words = question_words | pseudonyms(docs)
     verdicts = [_passage_names(doc, role, question_words) for doc in docs]
     if role.title:
         return any(verdicts)

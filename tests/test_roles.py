@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_bot.roles import asked_role, unnamed_role
+from qa_bot.roles import _joined, asked_role, unnamed_role
 from tests.test_quotes import hit
 
 COLVILLE = hit("Rupert Colville, a spokesman for the United Nations high commissioner for human rights, said "
@@ -63,6 +63,26 @@ SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
 ])
 def test_a_name_is_given_only_where_a_passage_names_the_role(question: str, passage, unnamed: str | None) -> None:
     assert unnamed_role(question, [passage]) == unnamed
+
+
+QUOTED_HEAD = hit('"The army is now in full control of Sheikh Saeed," Syrian Observatory head Rami Abdel Rahman '
+                  "told AFP.")
+
+
+def test_a_pseudonym_one_passage_gives_away_is_no_real_name_in_another() -> None:
+    question = "What is the real name of the director of the Syrian Observatory for Human Rights?"
+    assert unnamed_role(question, [QUOTED_HEAD, PSEUDONYM]) == "the director of the Syrian Observatory"
+    assert unnamed_role("Who is the head of the Syrian Observatory?", [QUOTED_HEAD, PSEUDONYM]) is None
+
+
+def test_a_name_inside_a_quotation_is_not_in_apposition_to_the_title_after_it() -> None:
+    """ "… Sheikh Saeed," Observatory head Rami …: the district ends the quote, it names no head."""
+    from qa_bot.parsing import parsed
+
+    doc = parsed([QUOTED_HEAD.passage.text])[0]
+    head = next(t for t in doc if t.lower_ == "head")
+    saeed = next(e for e in doc.ents if "Saeed" in e.text)
+    assert not _joined(head, saeed, person=True)
 
 
 @pytest.mark.parametrize("question", [
