@@ -184,6 +184,7 @@ class Vocabulary:
     def __init__(self, counts: Counter[str], names: frozenset[str] = frozenset()) -> None:
         self.counts = counts
         self.names = names
+        self.total = sum(counts.values())
 
     @classmethod
     def build(cls, texts: list[str]) -> Vocabulary:
@@ -210,6 +211,10 @@ class Vocabulary:
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
+
+    def share(self, word: str) -> float:
+        """The word's share of all the words of the corpus."""
+        return self.counts.get(word, 0) / max(self.total, 1)
 
 
 @lru_cache(maxsize=1)

@@ -89,6 +89,7 @@ def name_forms(word: str) -> list[str]:
 
 
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first
+COMMON_NAME_SHARE = 0.005  # of the corpus's words: a name this common is the corpus's subject, no focus
 SHOUTED = 0.6  # a question with more of its letters in capitals is typed in capitals, not cased
 
 # Widespread nicknames of outlets; used only for outlets present in the corpus.
@@ -197,16 +198,19 @@ class QueryParser:
             about_photo=bool(PHOTO_WORDS.search(question)),
             photo_at=photo_at(question),
             asks_who=bool(WHO.search(corrected)),
-            focus=self._focus(names),
+            focus=self._focus(self._names(text_wo_outlets, content)),
         )
 
     def _focus(self, names: list[str]) -> str | None:
         """The name the corpus writes least, then English: "Geneva", not "Aleppo", in
-        "When did the Russian-US talks in Geneva on Aleppo begin?"."""
+        "When did the Russian-US talks in Geneva on Aleppo begin?". None when even that
+        one is among the corpus's commonest words (Aleppo, in coverage of Aleppo): it
+        tells no passage apart."""
         english = english_frequencies()
         named = [n for n in names if not n.isdigit() and n.lower() not in MONTHS and n.lower() not in WEEKDAYS]
-        return min(named, key=lambda n: (self.vocabulary.counts.get(n.lower(), 0), english.get(n.lower(), 0)),
-                   default=None)
+        focus = min(named, key=lambda n: (self.vocabulary.counts.get(n.lower(), 0), english.get(n.lower(), 0)),
+                    default=None)
+        return None if focus is None or self.vocabulary.share(focus.lower()) > COMMON_NAME_SHARE else focus
 
     def _names(self, question: str, content_words: list[str]) -> list[str]:
         """What a passage must name to answer. Typed with capitals, the capitals tell;

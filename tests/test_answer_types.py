@@ -56,6 +56,8 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("When was the Umayyad mosque built?", hit("The mosque, built in the 8th century, was damaged."), None),
     ("What is the capital city of Canada?", VOTE, "a capital"),
     ("What is the capital of Syria?", hit("Rebels hoped to rival the capital, Damascus."), None),
+    ("Who reported from the Lebanese capital?", hit("Liz Sly in Beirut contributed to this report."), None),
+    ("which city is the capital of australia", VOTE, "a capital"),
     ("What is the official language of Lebanon?", hit("BEIRUT, Lebanon — Hundreds of men are missing."), "a language"),
     ("What language do the evacuees speak?", hit("Most evacuees speak Arabic and Kurdish."), None),
     ("What is the currency of Syria?", ASSAD, "a sum of money"),
@@ -75,13 +77,24 @@ ZEBDEH = hit("People walk near the blood-stained ground after strikes on el-Zebd
 
 @pytest.mark.parametrize(("passages", "missing"), [
     ([ZEBDEH, TOLL], "that figure"),  # the passage that names el-Zebdeh counts nothing
-    ([TOLL, hit("Strikes on el-Zebdeh killed 12 people on Dec. 5.")], None),
+    ([hit("Strikes on el-Zebdeh killed 12 people on Dec. 5."), ZEBDEH], None),
     ([TOLL], None),  # el-Zebdeh named nowhere: a passage in other words may count them
 ])
 def test_a_count_of_a_named_place_needs_a_figure_where_it_is_named(passages, missing) -> None:
     question = "How many people died in the Dec. 5 strikes on the el-Zebdeh district?"
     assert missing_answer_type(question, passages, focus="Zebdeh") == missing
     assert missing_answer_type(question, passages) is None  # without a focus any figure counts
+
+
+BAKHMUT = hit("Before the war, Bakhmut had a population of about 70,000.")
+ALEPPO = hit("Taking full control of Aleppo would be a huge victory for President Bashar al-Assad.")
+
+
+def test_when_the_best_result_names_the_focus_only_results_that_name_it_can_state_the_fact() -> None:
+    question = "What was Aleppo's population before the war?"
+    assert missing_answer_type(question, [ALEPPO, BAKHMUT], focus="Aleppo") == "a population"
+    assert missing_answer_type(question, [ALEPPO, BAKHMUT]) is None  # no focus: any result may state it
+    assert missing_answer_type(question, [BAKHMUT, ALEPPO], focus="Aleppo") is None  # the best is not about Aleppo
 
 
 def test_what_states_it_must_be_among_the_first_results() -> None:

@@ -155,3 +155,11 @@ def test_the_vocabulary_learns_which_words_the_corpus_writes_as_names(tmp_path) 
     vocabulary.save(tmp_path / "vocabulary.json")
     loaded = Vocabulary.load(tmp_path / "vocabulary.json")
     assert loaded.names == vocabulary.names and loaded.counts == vocabulary.counts
+
+
+def test_a_words_share_of_the_corpus() -> None:
+    from qa_bot.lexical import Vocabulary
+
+    vocabulary = Vocabulary.build(["Aleppo fell. Aleppo burned in Aleppo.", "Geneva talks."])
+    assert vocabulary.share("aleppo") == 3 / vocabulary.total and vocabulary.share("geneva") == 1 / vocabulary.total
+    assert vocabulary.share("paris") == 0.0

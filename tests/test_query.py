@@ -347,6 +347,8 @@ def test_a_question_about_the_coverage_is_parsed_without_its_scaffolding(parser:
     ("When did the Russian-US talks in Geneva on Aleppo begin?", "Geneva"),  # Aleppo is everywhere in the corpus
     ("How many people died in the Dec. 5 strikes on the el-Zebdeh district?", "Zebdeh"),  # not "Dec"
     ("how many fled on dec 12", None),
+    ("What was Aleppo's population before the war?", None),  # the subject of the whole corpus tells nothing apart
+    ("What share of the east did Middle East Eye say Assad held?", "Assad"),  # an outlet is no focus
 ])
 def test_the_focus_of_a_question_is_the_name_the_corpus_writes_least(parser: QueryParser, question: str,
                                                                     focus: str | None) -> None:
