@@ -139,7 +139,9 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str]
     # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.
     subject = sorted(t for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
     known = {name.lower() for name in names}
-    found = [t for t in subject if (t.pos_ == "PROPN" or t.lower_ in known) and t.lower_ not in PARTICLES and t.is_alpha]
+    cased = any(ch.isupper() for ch in doc.text)  # then a name is capitalised: "foreign ministry" is none
+    found = [t for t in subject if (t.pos_ == "PROPN" and (t.text[0].isupper() or not cased) or t.lower_ in known)
+             and t.lower_ not in PARTICLES and t.is_alpha]
     start = subject[0].i
     while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
         start -= 1  # a first name the parse left out

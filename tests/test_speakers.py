@@ -124,6 +124,9 @@ UN = hit("United Nations officials said some rebel groups had prevented civilian
     ("what did the UN say happened to the men?", [UN], None),  # an abbreviation and its spelling
     ("WHAT DID PRESIDENT OBAMA SAY ABOUT THE FALL OF ALEPPO", [LAVROV, UN], "president obama"),
     ("What did the residents say about the rebels?", [THANKING], None),  # no name: not checked
+    ("What did Iran's foreign ministry say about Aleppo?",
+     [hit("Russia's defence ministry said on Monday that 728 rebels laid down their weapons.")],
+     "Iran's foreign ministry"),  # another ministry speaks
     ("Who did Assad thank?", [THANKING], None),  # not a "what did X say" question
 ])
 def test_what_someone_said_is_answered_only_where_they_speak(question: str, passages: list[Hit],
@@ -151,6 +154,8 @@ def test_the_asked_speaker_is_the_last_word_of_the_subjects_name() -> None:
         "Kerry", "US Secretary of State John Kerry")
     assert asked_speaker("What did Bashar al-Assad say?") == ("Assad", "Bashar al-Assad")
     assert asked_speaker("What did the monitor's chief say?") is None
+    # a lower-case word the parser calls a proper noun is no name in a question with capitals
+    assert asked_speaker("What did Iran's foreign ministry say about the victory?") == ("Iran", "Iran's foreign ministry")
 
 
 def test_without_its_parser_the_speaker_check_is_off(without_parser) -> None:
