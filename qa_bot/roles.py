@@ -284,4 +284,6 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
         return None
     question_words = {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
     docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
-    return None if names_role(docs, role, question_words) else role.phrase
+    if names_role(docs, role, question_words):
+        return None
+    return f"{role.phrase} by a real name" if role.real else role.phrase  # a pseudonym may be given

@@ -44,7 +44,7 @@ SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
     ("who is the spokesman for assad", SERVES, "the spokesman for assad"),  # Assad is whom he serves
     ("Who is the head of the Syrian Observatory?", PSEUDONYM, None),  # head ~ director
     ("What is the real name of the director of the Syrian Observatory?", PSEUDONYM,
-     "the director of the Syrian Observatory"),
+     "the director of the Syrian Observatory by a real name"),
     # people and places described: the passage may describe them in other words
     ("What is the name of the Aleppo resident who was training as an optician?", MONTHER, None),
     ("What's the name of the boy riding a bike adorned with a Syrian flag?", BOY, "the boy"),  # credit ≠ name
@@ -71,7 +71,7 @@ QUOTED_HEAD = hit('"The army is now in full control of Sheikh Saeed," Syrian Obs
 
 def test_a_pseudonym_one_passage_gives_away_is_no_real_name_in_another() -> None:
     question = "What is the real name of the director of the Syrian Observatory for Human Rights?"
-    assert unnamed_role(question, [QUOTED_HEAD, PSEUDONYM]) == "the director of the Syrian Observatory"
+    assert unnamed_role(question, [QUOTED_HEAD, PSEUDONYM]) == "the director of the Syrian Observatory by a real name"
     assert unnamed_role("Who is the head of the Syrian Observatory?", [QUOTED_HEAD, PSEUDONYM]) is None
 
 
