@@ -36,14 +36,14 @@ UNNAMED_SOURCES = {"source", "insider", "analyst", "expert", "observer", "aide",
 
 
 @dataclass(frozen=True)
-class AskedSpeaker:
+class DescribedSpeaker:
     """"the Syrian general", and the stems of what the question says they said."""
 
     phrase: str
     said: frozenset[str]
 
 
-def asked_speaker(question: str) -> AskedSpeaker | None:
+def described_speaker(question: str) -> DescribedSpeaker | None:
     """The described speaker a question asks for ("which official told …", "who was the
     general that said …"), or None when it asks for none."""
     if not ASKS_WHICH.search(question) or (doc := parse(question)) is None:
@@ -57,7 +57,7 @@ def asked_speaker(question: str) -> AskedSpeaker | None:
         stems = frozenset(stem for stems in tokenize(said) for stem in stems)
         kept = [t for t in person.subtree if t.i <= person.i and t.lower_ not in (*WH, "the", "a", "an")]
         described = doc.text[kept[0].idx:person.idx + len(person.text)]
-        return AskedSpeaker(f"the {described}", stems) if len(stems) >= 2 else None
+        return DescribedSpeaker(f"the {described}", stems) if len(stems) >= 2 else None
     return None
 
 
@@ -100,7 +100,7 @@ def unnamed_speaker(question: str, hits: list[Hit]) -> str | None:
     """The described speaker the question asks for ("the Syrian general") when the
     sentence of the first results that carries what they said names no speaker; None
     when it names one, or no such sentence is found, or no such speaker is asked for."""
-    asked = asked_speaker(question)
+    asked = described_speaker(question)
     if asked is None:
         return None
     sentences = [s for doc in parsed([hit.passage.text for hit in hits[:CHECKED]]) for s in doc.sents]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_bot.anonymous import asked_speaker, unnamed_speaker
+from qa_bot.anonymous import described_speaker, unnamed_speaker
 from tests.test_quotes import hit
 
 GENERAL = hit('The Syrian army is in the "final stages" of recapturing Aleppo after a sudden advance that has '
@@ -47,7 +47,7 @@ def test_a_described_speaker_is_answered_only_where_named(question: str, passage
     ("which mother said she would not go to the regime", "the mother"),
 ])
 def test_the_described_speaker_is_read_from_the_question(question: str, described: str) -> None:
-    asked = asked_speaker(question)
+    asked = described_speaker(question)
     assert asked is not None and asked.phrase == described and len(asked.said) >= 2
 
 
@@ -58,7 +58,7 @@ def test_the_described_speaker_is_read_from_the_question(question: str, describe
     "Who said the army was in the final stages?",  # asks for whoever said it: any answer names or describes them
 ])
 def test_questions_that_ask_for_no_described_speaker(question: str) -> None:
-    assert asked_speaker(question) is None
+    assert described_speaker(question) is None
 
 
 def test_without_its_parser_the_check_is_off(without_parser) -> None:
