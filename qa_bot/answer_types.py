@@ -78,21 +78,17 @@ PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|wou
                          r"|to|for|by|with|who|that|which|and|or|than|according|per|since|during|after|before)$")
 
 
-# (the first results' texts, the question, its most specific name) → they state one
-Stated = Callable[[list[str], str, "str | None"], bool]
-
-
 @dataclass(frozen=True)
 class AnswerType:
     """One kind of fact: how a question asks for it, and how a passage states it."""
 
     missing: str  # what the reply says the coverage does not give
     asks: re.Pattern[str]
-    stated: Stated
+    stated: Callable[[list[str], str], bool]  # (the first results' texts, question) → states one
 
 
-def _pattern(pattern: re.Pattern[str]) -> Stated:
-    return lambda texts, _question, _focus: any(pattern.search(text) for text in texts)
+def _pattern(pattern: re.Pattern[str]) -> Callable[[list[str], str], bool]:
+    return lambda texts, _question: any(pattern.search(text) for text in texts)
 
 
 def counted_noun(question: str) -> str | None:
@@ -111,7 +107,7 @@ def counted_noun(question: str) -> str | None:
     return phrase[-1] if phrase else None
 
 
-def states_count(texts: list[str], question: str, _focus: str | None = None) -> bool:
+def states_count(texts: list[str], question: str) -> bool:
     """A figure, and the counted thing named where the figure is: "how many buses"
     needs a passage with a figure that mentions buses."""
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
@@ -127,7 +123,7 @@ CAPITAL = re.compile(r"\bcapital\b", re.IGNORECASE)
 NEAR = 80  # characters either side of "capital" within which the country must be named
 
 
-def states_capital(texts: list[str], question: str, _focus: str | None = None) -> bool:
+def states_capital(texts: list[str], question: str) -> bool:
     """"… to rival the capital, Damascus" answers for Syria (Damascus is a name of it),
     not for Canada: the country asked about must be named near the word."""
     asked = CAPITAL_OF.search(question)
@@ -181,6 +177,6 @@ def missing_answer_type(question: str, hits: list[Hit], focus: str | None = None
     if texts and focus and carries(texts[0], focus):  # the best result is about it
         texts = [text for text in texts if carries(text, focus)]
     for kind in ANSWER_TYPES:
-        if kind.asks.search(question) and not kind.stated(texts, question, focus):
+        if kind.asks.search(question) and not kind.stated(texts, question):
             return kind.missing
     return None
