@@ -592,24 +592,21 @@ def test_a_name_the_coverage_never_gives_is_declined_by_naming_the_role(bot: Har
     assert "none of it names Russia's defence minister" in text
 
 
-def test_what_someone_never_says_in_the_coverage_is_declined_by_naming_them(bot: Harness) -> None:
-    """Passages about Assad in which others speak are not what he said."""
+@pytest.mark.parametrize(("question", "said"), [
+    # passages about Assad in which others speak are not what he said
+    ("What did Assad say in his speech after retaking Aleppo?", "none of it quotes Assad"),
+    # "… a Syrian general said": the answer to "which general" is not in the coverage
+    ("Which Syrian general said the army was in the final stages of recapturing Aleppo?",
+     "quotes the Syrian general without giving a name"),
+])
+def test_a_speaker_the_coverage_does_not_quote_or_name_is_declined_saying_so(bot: Harness, question: str,
+                                                                              said: str) -> None:
     if bot.kind != "real":
-        pytest.skip("the speaker check is done by the real answering core")
+        pytest.skip("the speaker checks are done by the real answering core")
     chat = new_user()
-    bot.say(chat, chat, "What did Assad say in his speech after retaking Aleppo?")
+    bot.say(chat, chat, question)
     text = assert_telegram_message(bot.replies(chat)[0])
-    assert "<blockquote>" not in text and "none of it quotes Assad" in text
-
-
-def test_a_source_the_coverage_does_not_name_is_said_to_be_unnamed(bot: Harness) -> None:
-    """ "… a Syrian general said": the answer to "which general" is not in the coverage."""
-    if bot.kind != "real":
-        pytest.skip("the speaker check is done by the real answering core")
-    chat = new_user()
-    bot.say(chat, chat, "Which Syrian general said the army was in the final stages of recapturing Aleppo?")
-    text = assert_telegram_message(bot.replies(chat)[0])
-    assert "<blockquote>" not in text and "quotes the Syrian general without giving a name" in text
+    assert "<blockquote>" not in text and said in text
 
 
 def test_inline_queries_answered_with_articles(bot: Harness) -> None:
