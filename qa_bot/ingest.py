@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ftfy
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
+from qa_bot.dates import MONTH_DAY
 from qa_bot.models import PassageKind
 
 
@@ -46,6 +47,9 @@ SOCIAL_PROMPT = re.compile(
     re.IGNORECASE,
 )
 BYLINE = re.compile(r"^By [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*(?:,? (?:and )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*)*$")
+# The date a page prints under its byline ("Dec. 9, 2016"): alone it looks like page
+# furniture, yet it is the only place the text says when the piece was published.
+PRINTED_DATE = re.compile(rf"(?:(?:Published|Updated)\s+)?{MONTH_DAY.pattern}", re.IGNORECASE)
 URL_ONLY = re.compile(r"^(https?://|www\.)\S+$")
 ABBREVIATION_END = re.compile(r"\b(Mr|Mrs|Ms|Dr|Gen|Sen|Rep|St|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|U\.N|U\.S|No)\.$")
 
@@ -289,10 +293,18 @@ def _inline_text(node: Node) -> str:
     return node.text(deep=True, separator="")
 
 
+def is_byline(text: str) -> bool:
+    """ "By Anne Barnard and Nick Cumming-Bruce", with or without the date printed under it."""
+    dated = re.fullmatch(rf"(.+?), {PRINTED_DATE.pattern}", text, re.IGNORECASE)
+    return bool(BYLINE.match(dated.group(1) if dated else text))
+
+
 def _flush(buffer: list[str], blocks: list[Block]) -> None:
     for para in re.split(r"\n\s*\n", "".join(buffer)):
         para = normalize(para)
-        if BYLINE.match(para) or para and not is_furniture(para):
+        if blocks and BYLINE.match(blocks[-1].text) and PRINTED_DATE.fullmatch(para):
+            blocks[-1] = Block(f"{blocks[-1].text}, {para}", "paragraph")
+        elif BYLINE.match(para) or para and not is_furniture(para):
             blocks.append(Block(para, "paragraph"))
     buffer.clear()
 

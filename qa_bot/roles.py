@@ -16,7 +16,7 @@ what retrieval had answered, and it passes a passage that names the wrong holder
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qa_bot.models import Hit
@@ -267,6 +267,8 @@ def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
         return any(verdicts)
     labels = {"PERSON"} if role.person else NAMES
     for verdict, doc in zip(verdicts, docs):  # best first: the first that speaks of it decides
+        if verdict is None and _passage_names(doc, replace(role, qualifiers=()), question_words) is False:
+            return False  # its qualifiers stand further off ("UN … his Special Envoy"), its name nowhere
         if verdict is not None:
             return verdict
         elsewhere = any(t.lemma_.lower() in role.words and t.pos_ in ("NOUN", "PROPN") for t in doc)

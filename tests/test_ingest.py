@@ -18,12 +18,12 @@ from qa_bot.ingest import (
     credit_gallery,
     decode,
     extract_blocks,
+    is_byline,
     is_furniture,
     normalize,
     numbered_gallery,
     text_paragraphs,
 )
-from qa_bot.ingest import BYLINE
 from qa_bot.manifest import load_manifest
 from qa_bot.models import Passage
 
@@ -92,7 +92,7 @@ def _ends_cleanly(text: str) -> bool:
 
 
 def test_passages_end_at_a_sentence_end_or_credit(corpus_read) -> None:
-    bad = [p.text[-60:] for p in corpus_read[1] if not BYLINE.match(p.text) and not _ends_cleanly(p.text)]
+    bad = [p.text[-60:] for p in corpus_read[1] if not is_byline(p.text) and not _ends_cleanly(p.text)]
     assert not bad
 
 
@@ -370,3 +370,35 @@ def test_normalize_repairs_text_and_skips_ftfy_only_when_it_would_change_nothing
 
     assert normalize(raw) == clean
     assert normalize(raw) == " ".join(ftfy.fix_text(raw, uncurl_quotes=False).replace("\u00a0", " ").split())
+
+
+BYLINE_PAGE = """<div class="css-1baulvz">
+
+By [<span itemprop="name">Anne
+Barnard</span>](https://example.com/by/anne-barnard) and
+<span class="last-byline" itemprop="name">Nick Cumming-Bruce</span>
+
+</div>
+
+  - Dec. 9,
+    2016
+
+<p>BEIRUT, Lebanon — Hundreds of men who escaped rebel-held areas have disappeared, the United Nations said.</p>
+
+  - Dec. 10, 2016
+"""
+
+
+def test_the_date_printed_under_a_byline_stays_with_it_and_a_loose_date_is_dropped() -> None:
+    """The byline's date is the only place a page says when it was published; a date
+    after anything else is page furniture (a timestamp of a related link)."""
+    texts = [block.text for block in extract_blocks(BYLINE_PAGE)]
+    assert texts[0] == "By Anne Barnard and Nick Cumming-Bruce, Dec. 9, 2016"
+    assert is_byline(texts[0]) and not is_byline("Dec. 9, 2016")
+    assert not any("Dec. 10" in text for text in texts)
+    assert texts[1].startswith("BEIRUT, Lebanon")
+
+
+def test_the_nyt_byline_carries_its_printed_date(corpus_read) -> None:
+    bylines = [p.text for p in of(corpus_read[1], "004") if p.text.startswith("By ")]
+    assert bylines == ["By Anne Barnard and Nick Cumming-Bruce, Dec. 9, 2016"]

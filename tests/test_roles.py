@@ -69,6 +69,24 @@ QUOTED_HEAD = hit('"The army is now in full control of Sheikh Saeed," Syrian Obs
                   "told AFP.")
 
 
+EGELAND = hit("Meanwhile, UN humanitarian adviser on Syria Jan Egeland said in a tweet that the Syrian and "
+              "Russian governments must be held responsible.")
+SECRETARY_GENERAL = hit("UN Secretary-General Ban Ki-moon said on Monday he is alarmed by unverified reports. "
+                        '"He has instructed his Special Envoy for Syria to follow up urgently with the parties '
+                        'concerned," a spokesman said in a statement.')
+
+
+def test_the_best_passage_that_speaks_of_the_role_decides_even_with_its_qualifiers_far_off() -> None:
+    """ "UN" stands two sentences before "his Special Envoy for Syria": the passage still
+    speaks of the envoy, names no one beside him, and a later passage's name (Egeland,
+    another UN official) is not his."""
+    question = "who was the UN special envoy for syria that ban ki-moon told to follow up?"
+    assert unnamed_role(question, [SECRETARY_GENERAL, EGELAND]) == "the UN special envoy for syria"
+    named = hit("UN Secretary-General Ban Ki-moon said he has instructed his Special Envoy for Syria, "
+                "Staffan de Mistura, to follow up urgently.")
+    assert unnamed_role(question, [named, EGELAND]) is None
+
+
 def test_a_pseudonym_one_passage_gives_away_is_no_real_name_in_another() -> None:
     question = "What is the real name of the director of the Syrian Observatory for Human Rights?"
     assert unnamed_role(question, [QUOTED_HEAD, PSEUDONYM]) == "the director of the Syrian Observatory by a real name"
