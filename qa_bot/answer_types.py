@@ -9,7 +9,8 @@ states one. Each check is a pattern, not a reader: it passes a passage that stat
 wrong age, and it declines only questions that retrieval had answered. The one check
 that can fail a true answer is the count of a named thing ("how many buses"), when the
 passage counts it under another word; people and countries, which news counts under
-many words, are exempt from it.
+many words, are exempt from it, except fighters, whom news counts with the word for
+their side.
 """
 from __future__ import annotations
 
@@ -72,6 +73,16 @@ GENERIC_COUNTS = {
     "troops", "soldiers", "militants", "gunmen", "insurgents", "countries", "nations", "states", "members",
     "governments", "delegations", "times",
 }
+# Fighters are counted with the word for their side: a toll of civilians, or of rebels,
+# does not answer "how many soldiers were killed". "Fighters" serve either side.
+SIDES = (
+    frozenset({"soldiers", "troops", "servicemen", "conscripts", "fighters", "combatants"}),
+    frozenset({"rebels", "insurgents", "militants", "gunmen", "jihadists", "fighters", "combatants"}),
+)
+# A figure and the three words after it, where news names what it counts ("728 Syrian
+# rebels", "thousands of rebel fighters").
+COUNTED_AFTER = re.compile(r"(?:\d[\d,.]*|\b(?:dozens|hundreds|thousands))\s+(?:of\s+)?((?:[a-z-]+\s*){1,3})",
+                           re.IGNORECASE)
 COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many green buses [were used]".
 PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can|in|of|on|at|from"
@@ -112,10 +123,24 @@ def states_count(texts: list[str], question: str) -> bool:
     needs a passage with a figure that mentions buses."""
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     noun = counted_noun(question)
-    if not with_figures or noun is None or noun in GENERIC_COUNTS:
+    if not with_figures or noun is None:
         return bool(with_figures)
+    if noun in GENERIC_COUNTS:
+        return counts_side(with_figures, noun)
     stems = tokenize([noun])[0]
     return not stems or any(stems[0] in tokens for tokens in map(set, tokenize(with_figures)))
+
+
+def counts_side(texts: list[str], noun: str) -> bool:
+    """Whether a figure in the texts counts fighters of the side `noun` names; True for
+    nouns that are not fighters."""
+    sides = [side for side in SIDES if noun in side]
+    if not sides:
+        return True
+    words = set().union(*sides)
+    return any(word in words or word.rstrip("s") + "s" in words
+               for text in texts for m in COUNTED_AFTER.finditer(without_dates(text))
+               for word in m.group(1).lower().split())
 
 
 CAPITAL_OF = re.compile(r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?([\w-]+)|\b([\w-]+)['’]s\s+capital\b", re.IGNORECASE)

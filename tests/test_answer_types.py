@@ -86,6 +86,21 @@ def test_a_count_of_a_named_place_needs_a_figure_where_it_is_named(passages, mis
     assert missing_answer_type(question, passages) is None  # without a focus any figure counts
 
 
+REBELS = hit("Russia's defence ministry said 728 Syrian rebels had laid down their weapons over 24 hours.")
+
+
+@pytest.mark.parametrize(("question", "passage", "missing"), [
+    ("How many Syrian government soldiers were killed in the Aleppo offensive?", TOLL, "that figure"),
+    ("How many government soldiers laid down their weapons?", REBELS, "that figure"),  # rebels are the other side
+    ("How many rebel fighters laid down their arms?", REBELS, None),  # fighters serve either side
+    ("How many rebels laid down their weapons?", hit("Thousands of rebel fighters laid down their arms."), None),
+    ("How many troops died?", hit("Dozens of government troops died in the assault."), None),
+    ("How many civilians were killed?", hit("At least 413 people have been killed."), None),  # not fighters: any figure
+])
+def test_fighters_are_counted_with_the_word_for_their_side(question, passage, missing) -> None:
+    assert missing_answer_type(question, [passage]) == missing
+
+
 BAKHMUT = hit("Before the war, Bakhmut had a population of about 70,000.")
 ALEPPO = hit("Taking full control of Aleppo would be a huge victory for President Bashar al-Assad.")
 
