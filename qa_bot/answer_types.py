@@ -56,6 +56,9 @@ LANGUAGE = re.compile(r"\b(?:languages?|tongues?|dialects?|Arabic|Aramaic|spoken
 MONTH = re.compile(r"\b(?:" + "|".join(sorted((m.title() for m in MONTHS), key=len, reverse=True)) + r")\b")
 # Years and clock times hold figures that count nothing ("2016", "10:30"), as days do.
 NOT_A_COUNT = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b")
+# "a seven-day cessation" counts days, and nothing else.
+LENGTH_UNITS = ("year", "month", "week", "day", "hour", "minute")
+LENGTH = re.compile(rf"\b{_NUMBER}-(?:{'|'.join(LENGTH_UNITS)})s?\b", re.IGNORECASE)
 
 
 def without_dates(text: str) -> str:
@@ -121,8 +124,10 @@ def counted_noun(question: str) -> str | None:
 def states_count(texts: list[str], question: str) -> bool:
     """A figure, and the counted thing named where the figure is: "how many buses"
     needs a passage with a figure that mentions buses."""
-    with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     noun = counted_noun(question)
+    if noun is None or noun.rstrip("s") not in LENGTH_UNITS:
+        texts = [LENGTH.sub(" ", text) for text in texts]
+    with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in GENERIC_COUNTS:
@@ -192,6 +197,15 @@ ANSWER_TYPES = [
 ]
 
 
+def from_focus(hit: Hit, focus: str) -> str:
+    """The passage from the sentence that first names the focus: what comes before is
+    about something else (a General Assembly vote told before "a resolution in the
+    Security Council")."""
+    text = hit.passage.text
+    start = next((start for start, end in hit.passage.sentences if carries(text[start:end], focus)), 0)
+    return text[start:]
+
+
 def missing_answer_type(question: str, hits: list[Hit], focus: str | None = None) -> str | None:
     """What the question asks for that none of the first results states ("an age"),
     or None when they state it or the question asks for no such kind of fact. When the
@@ -200,7 +214,7 @@ def missing_answer_type(question: str, hits: list[Hit], focus: str | None = None
     by a toll for all of east Aleppo, nor Aleppo's population by Bakhmut's."""
     texts = [hit.passage.text for hit in hits[:CHECKED]]
     if texts and focus and carries(texts[0], focus):  # the best result is about it
-        texts = [text for text in texts if carries(text, focus)]
+        texts = [from_focus(hit, focus) for hit in hits[:CHECKED] if carries(hit.passage.text, focus)]
     for kind in ANSWER_TYPES:
         if kind.asks.search(question) and not kind.stated(texts, question):
             return kind.missing

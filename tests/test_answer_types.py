@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from dataclasses import replace
+
 from qa_bot.answer_types import CHECKED, counted_noun, missing_answer_type
+from qa_bot.chunking import sentence_spans
+from qa_bot.models import Hit
 from tests.test_quotes import hit
 
 ASSAD = hit("President Bashar al-Assad's forces retook the last rebel districts of Aleppo on Monday.")
@@ -99,6 +103,28 @@ REBELS = hit("Russia's defence ministry said 728 Syrian rebels had laid down the
 ])
 def test_fighters_are_counted_with_the_word_for_their_side(question, passage, missing) -> None:
     assert missing_answer_type(question, [passage]) == missing
+
+
+def _with_sentences(text: str) -> Hit:
+    found = hit(text)
+    return replace(found, passage=replace(found.passage, sentences=sentence_spans(text)))
+
+
+GENERAL_ASSEMBLY = _with_sentences(
+    "The resolution, advanced by Canada, received 122 votes in favor and 13 against. It comes days after Russia, "
+    "along with China, defeated a resolution in the Security Council that would have imposed a seven-day "
+    "cessation of hostilities.")
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    # the votes are counted before the Security Council is named: they are the other resolution's
+    ("How many countries voted for the Security Council resolution?", "that figure"),
+    ("How many countries voted for the resolution advanced by Canada?", None),
+    ("For how many days would the Security Council resolution have imposed a truce?", None),  # "seven-day" counts days
+])
+def test_facts_told_before_the_focus_is_named_are_about_something_else(question, missing) -> None:
+    focus = "Council" if "Council" in question else "Canada"
+    assert missing_answer_type(question, [GENERAL_ASSEMBLY], focus=focus) == missing
 
 
 BAKHMUT = hit("Before the war, Bakhmut had a population of about 70,000.")
