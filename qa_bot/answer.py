@@ -24,7 +24,7 @@ from qa_bot.index import IndexData, load_index
 from qa_bot.models import Answer, Coverage, Document
 from qa_bot.quotes import missing_quote
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
-from qa_bot.roles import unnamed_role
+from qa_bot.roles import unnamed_members, unnamed_role
 from qa_bot.settings import Settings
 from qa_bot.speakers import unheard_speaker
 from qa_bot.when import untold_time
@@ -191,7 +191,8 @@ class Answerer:
             return QUOTE_NOT_FOUND
         if missing := missing_answer_type(query.text, ranked.hits, query.focus):
             return f"The coverage I have touches on this, but none of it gives {missing}."
-        if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo):
+        if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo) or unnamed_members(
+                query.text, ranked.hits):
             return f"The coverage I have touches on this, but none of it names {role}."
         if speaker := unheard_speaker(query.text, ranked.hits, bool(query.outlets), query.names):
             return f"The coverage I have touches on this, but none of it quotes {speaker}."

@@ -289,3 +289,32 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
     if names_role(docs, role, question_words):
         return None
     return f"{role.phrase} by a real name" if role.real else role.phrase  # a pseudonym may be given
+
+
+# "Which two armed opposition groups …?" asks for that many names.
+COUNTED_NAMES = re.compile(r"\b(?:which|what|name\s+the)\s+(two|three|four|five)\s+((?:[\w-]+\s+){0,3}?)([a-z]+s)\b",
+                           re.IGNORECASE)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def unnamed_members(question: str, hits: list[Hit]) -> str | None:
+    """The things the question asks to have named by number ("the two armed opposition
+    groups") when every sentence of the first results that speaks of them names fewer
+    than that many (a person's name does not name groups or villages); None when one
+    names enough, or none speaks of them in the question's word (a reworded answer must
+    not be declined)."""
+    asked = COUNTED_NAMES.search(question)
+    if asked is None or parse(question) is None:  # no parser: the check steps aside
+        return None
+    count, noun = NUMBERS[asked.group(1).lower()], asked.group(3).lower()
+    labels = PEOPLE if is_person(noun.rstrip("s")) else NAMES - {"PERSON"}
+    question_words = {"", *map(fold, re.findall(r"\w+", question))}
+    telling = False
+    for doc in parsed([hit.passage.text for hit in hits[:CHECKED]]):
+        names = _fresh_names(doc, labels, question_words)
+        for sentence in doc.sents:
+            if any(t.lemma_.lower() == noun.rstrip("s") or t.lower_ == noun for t in sentence):
+                telling = True
+                if len({e.text for e in names if e.sent == sentence}) >= count:
+                    return None
+    return "the " + " ".join(asked.group(0).split()[1:]) if telling else None

@@ -227,3 +227,27 @@ def test_ask_says_what_the_coverage_lacks_and_who_spoke(cli_built, run_cli) -> N
     assert age["abstained"] and age["results"] == [] and "gives an age" in age["notice"]
     assert day["abstained"] and "nothing from 20 Dec" in day["notice"]
     assert quote["results"][0]["text"].startswith("Rupert Colville") and "[…]" in quote["results"][0]["text"]
+
+
+@pytest.mark.slow
+def test_ask_declines_counts_and_names_the_coverage_gives_for_something_else(cli_built, run_cli) -> None:
+    """Each declined question has an answered twin: what separates them is whose count or
+    whose names the passage gives."""
+    out, _ = cli_built
+    questions = ["How many Syrian government soldiers were killed in the Aleppo offensive?",
+                 "How many civilians have been killed in east Aleppo since the offensive began?",
+                 "How many countries voted for the Security Council resolution that Russia and China blocked?",
+                 "How many countries voted for the General Assembly resolution on Syria?",
+                 "Which two armed opposition groups did the UN say abducted and killed civilians?",
+                 "Which two Shiite villages had the evacuees arriving in Jibrin come from?",
+                 "What date was the NYT article by Anne Barnard and Nick Cumming-Bruce published?"]
+    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    soldiers, civilians, council, assembly, groups, villages, published = json_lines(result.stdout)
+    assert soldiers["abstained"] and "gives that figure" in soldiers["notice"]
+    assert not civilians["abstained"] and "413 civilians" in civilians["results"][0]["text"]
+    assert council["abstained"] and "gives that figure" in council["notice"]
+    assert not assembly["abstained"] and any("122 votes" in r["text"] for r in assembly["results"][:3])
+    assert groups["abstained"] and "none of it names the two armed opposition groups" in groups["notice"]
+    assert not villages["abstained"] and "Fuaa and Kafraya" in villages["results"][0]["text"]
+    assert not published["abstained"] and "Dec. 9, 2016" in published["results"][0]["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_bot.roles import _joined, asked_role, unnamed_role
+from qa_bot.roles import _joined, asked_role, unnamed_members, unnamed_role
 from tests.test_quotes import hit
 
 COLVILLE = hit("Rupert Colville, a spokesman for the United Nations high commissioner for human rights, said "
@@ -135,8 +135,29 @@ def test_the_role_as_the_question_puts_it_and_its_qualifiers() -> None:
     assert asked_role("WHO IS ALEPPO'S DEPUTY GOVERNOR???") is not None  # capitals parse as lower case
 
 
+GROUPS = hit("Mr. Colville said the agency had heard reports that two armed opposition groups had abducted and "
+             "killed civilians who asked them to leave. Residents leaving the Bustan al-Qasr neighborhood came "
+             "under fire.")
+VILLAGES = hit("Syrians who were evacuated from Fuaa and Kafraya, two Shiite villages on the outskirts of Idlib, "
+               "arrive in Jibrin.")
+
+
+@pytest.mark.parametrize(("question", "passage", "unnamed"), [
+    # a person's name (Colville), or a place in the next sentence, names no groups
+    ("Which two armed opposition groups did the UN say abducted civilians?", GROUPS, "the two armed opposition groups"),
+    ("Which two Shiite villages had the evacuees come from?", VILLAGES, None),
+    ("Which two Shiite villages had the evacuees come from?", hit("Evacuees from Fuaa, a Shiite village, arrived."),
+     "the two Shiite villages"),
+    ("Which two militias did the UN accuse?", GROUPS, None),  # never spoken of in the question's word
+    ("Which opposition groups abducted civilians?", GROUPS, None),  # no number asked: unnamed_role's business
+])
+def test_names_asked_for_by_number_must_stand_together_in_one_sentence(question, passage, unnamed) -> None:
+    assert unnamed_members(question, [passage]) == unnamed
+
+
 def test_without_its_parser_the_check_is_off_and_says_so(without_parser, caplog) -> None:
     """A missing model package must not break answering: the check steps aside."""
     with caplog.at_level("WARNING", logger="qa_bot.parsing"):
         assert unnamed_role("Who is the president of Iran?", [ASSAD]) is None
+        assert unnamed_members("Which two armed opposition groups abducted civilians?", [GROUPS]) is None
     assert "no_such_spacy_model did not load" in caplog.text
