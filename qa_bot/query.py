@@ -113,6 +113,8 @@ PIECE_WORDS = re.compile(r"\b(?:article|story|piece|report|coverage|gallery|slid
 # "Where was the NYT article datelined?": the answer is the dateline ("BEIRUT, Lebanon —").
 DATELINE_WORDS = re.compile(r"\bdatelined?\b|\bdatelines\b|\b(?:filed|reported|written|dispatched)\s+from\b",
                             re.IGNORECASE)
+# "What day was the NYT piece … published?": the answer is the date printed with its byline.
+PUBLISHED_WORDS = re.compile(r"\b(?:published|posted|dated|printed|came\s+out|went\s+online)\b", re.IGNORECASE)
 PHOTO_WORDS = re.compile(r"\b(?:photo(?:graph)?s?|pictures?|pics?|images?|captions?|photographers?)\b",
                          re.IGNORECASE)
 # "The first photo in the Globe's gallery", "the picture at the top of the NYT story", "the
@@ -160,6 +162,7 @@ class Query:
     month_days: set[tuple[int, int]] = field(default_factory=set)
     about_authors: bool = False  # asks who wrote or reported a piece
     about_dateline: bool = False  # asks where a piece was filed from
+    about_published: bool = False  # asks when a piece was published
     names: list[str] = field(default_factory=list)  # names and long numbers it asks about
     wants: str | None = None  # "number" or "time" when that is the kind of answer asked for
     about_photo: bool = False  # asks about a photo ("the Reuters photo", "who took the picture")
@@ -193,6 +196,7 @@ class QueryParser:
             month_days=month_days(text),
             about_authors=asks_for_authors(corrected, bool(outlets)),
             about_dateline=asks_for_dateline(corrected, bool(outlets)),
+            about_published=asks_when_published(corrected, bool(outlets)),
             names=names,
             wants=answer_kind(corrected),
             about_photo=bool(PHOTO_WORDS.search(question)),
@@ -350,6 +354,12 @@ def asks_for_authors(text: str, names_outlet: bool) -> bool:
     """A question about who wrote a piece, not about what a reporter in it saw."""
     return bool(AUTHOR_WORDS.search(text) and PERSON_WORDS.search(text)
                 and (names_outlet or PIECE_WORDS.search(text)))
+
+
+def asks_when_published(text: str, names_outlet: bool) -> bool:
+    """When a piece was published: asked of the piece, not of a statement ("posted online")."""
+    return bool(PUBLISHED_WORDS.search(text) and (names_outlet or PIECE_WORDS.search(text))
+                and re.search(r"\b(?:when|date|day)\b", text, re.IGNORECASE))
 
 
 def asks_for_dateline(text: str, names_outlet: bool) -> bool:

@@ -25,7 +25,7 @@ from qa_bot.lexical import KeywordScores, split_compound, stemmer, tokenize, wor
 from qa_bot.models import Hit, Passage
 from qa_bot.speakers import LOOK_BACK, introduce_speakers
 from qa_bot.store import PassageTable, runs
-from qa_bot.dates import MONTHS, WEEKDAYS
+from qa_bot.dates import MONTH_DAY, MONTHS, WEEKDAYS
 from qa_bot.query import NICKNAMES, QUESTION_WORDS, Query, QueryParser, name_forms, without_article
 from qa_bot.tokens import TokenSet, segment_rows
 
@@ -136,6 +136,10 @@ class Retriever:
         self.documents = table.column("file")
         self.copies = copies_of(np.asarray(index.groups))
         self.credits, self.datelines = table.credit, table.dateline
+        # A byline with the date printed under it ("By Anne Barnard …, Dec. 9, 2016").
+        self.dated_credits = np.zeros_like(table.credit)
+        for i in np.flatnonzero(table.credit):  # a few per piece: read only those
+            self.dated_credits[i] = bool(MONTH_DAY.search(index.passages[int(i)].text))
         # Bylines and datelines are short by nature and answer "who wrote" and "where from".
         fragment = np.clip((FRAGMENT_WORDS - table.words) / FRAGMENT_WORDS, 0.0, 1.0)
         self.fragment = np.where(table.credit | table.dateline, 0.0, fragment).astype(np.float32)
@@ -257,13 +261,16 @@ class Retriever:
 
     def _piece_lines(self, query: Query, found: np.ndarray) -> np.ndarray | None:
         """The passages that answer a question about the piece itself: its byline for
-        "who wrote …", its dateline for "where was it filed", its photo at the place asked
+        "who wrote …", its dateline for "where was it filed", its dated byline for "when was
+        it published", its photo at the place asked
         for ("the first photo"; of the pieces the searches `found` and of the outlet the
         question names); None for other questions."""
         if query.about_authors:
             return self.credits
         if query.about_dateline:
             return self.datelines
+        if query.about_published:
+            return self.dated_credits
         if query.photo_at is None:
             return None
         pieces = set(self.table.document[found].tolist())
@@ -428,6 +435,8 @@ class Retriever:
         score = semantic + 0.5 * overlap
         if query.wants:
             score = score + HIGHLIGHT_KIND * np.array([states(passage.text[a:b], query.wants) for a, b in spans])
+        if query.about_published and self.dated_credits[passage.id]:
+            score = score + 1.0  # the date printed with the byline is the answer
         return score
 
     # --- abstention signals ----------------------------------------------------------

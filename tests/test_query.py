@@ -165,6 +165,18 @@ def test_questions_about_where_a_piece_was_filed(parser: QueryParser, question: 
     assert parser.parse(question).about_dateline is asks
 
 
+@pytest.mark.parametrize(("question", "asks"), [
+    ("what day was the nyt piece 'chaos and desperation as thousands flee aleppo' published", True),
+    ("When was the Washington Post article published?", True),
+    ("What date was the NYT story posted?", True),
+    # a statement posted, not a piece
+    ("When did Ameen al-Halabi post that he was waiting to die?", False),
+    ("Who published the photo of the boy on the bike?", False),  # asks who, not when
+])
+def test_questions_about_when_a_piece_was_published(parser: QueryParser, question: str, asks: bool) -> None:
+    assert parser.parse(question).about_published is asks
+
+
 @pytest.mark.parametrize(("typed", "meant"), [
     ("<b>who</b> wrote the *Post* story?", "who wrote the Post story?"),
     ("what did `NBC` show in __Hanano__?", "what did NBC show in Hanano?"),

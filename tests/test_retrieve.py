@@ -348,6 +348,17 @@ def test_who_wrote_finds_the_byline_of_the_piece_named(real_answerer) -> None:
 
 
 @slow
+@pytest.mark.parametrize("question", [
+    "what day was the nyt piece 'chaos and desperation as thousands flee aleppo' published",
+    "When was the New York Times article about men going missing published?",
+])
+def test_when_a_piece_was_published_is_answered_by_the_date_under_its_byline(real_answerer, question: str) -> None:
+    hit = real_answerer.ask(question).hits[0]
+    start, end = hit.highlight
+    assert hit.passage.text[start:end] == "By Anne Barnard and Nick Cumming-Bruce, Dec. 9, 2016"
+
+
+@slow
 def test_a_byline_of_another_outlet_never_answers_for_the_outlet_named(real_answerer) -> None:
     ranked = real_answerer.rank_many(["Who wrote the NBC News gallery?"], 5)[0]
     assert all("Anne Barnard" not in h.passage.text and "Liz Sly" not in h.passage.text for h in ranked.hits[:1])
