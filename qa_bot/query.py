@@ -35,6 +35,10 @@ CHAT = {
     "pic": "picture", "pics": "pictures", "smth": "something", "sth": "something", "rly": "really",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "dunno": "do not know",
     "govts": "governments", "w/o": "without", "approx": "approximately", "idk": "I do not know",
+    "btwn": "between", "betwn": "between", "btween": "between", "btw": "by the way", "whn": "when",
+    "wher": "where", "wot": "what", "tht": "that", "frm": "from", "bcz": "because", "bcoz": "because",
+    "bcos": "because", "acc": "according", "wrt": "about", "gvmt": "government", "govnt": "government",
+    "gvmnt": "government", "thnx": "thanks", "yest": "yesterday",
 }
 # Contractions typed without their apostrophe ("hasnt", "hes"): English, not names.
 CHAT.update({
