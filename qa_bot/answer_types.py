@@ -86,6 +86,8 @@ SIDES = (
 # rebels", "thousands of rebel fighters").
 COUNTED_AFTER = re.compile(r"(?:\d[\d,.]*|\b(?:dozens|hundreds|thousands))\s+(?:of\s+)?((?:[a-z-]+\s*){1,3})",
                            re.IGNORECASE)
+DEATHS = re.compile(r"\b(?:kill(?:ed|ing|s)?|died|die|dies|dead|deaths?|tolls?|casualt(?:y|ies)|lives|bodies"
+                    r"|massacred|executed|slain|perished)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many green buses [were used]".
 PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can|in|of|on|at|from"
@@ -128,6 +130,9 @@ def states_count(texts: list[str], question: str) -> bool:
     if noun is None or noun.rstrip("s") not in LENGTH_UNITS:
         texts = [LENGTH.sub(" ", text) for text in texts]
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
+    if DEATHS.search(question):  # a toll is told in one sentence with its figure
+        with_figures = [s for text in with_figures for s in re.split(r"(?<=[.!?])\s+", text)
+                        if DEATHS.search(s) and FIGURE.search(without_dates(s))]
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in GENERIC_COUNTS:

@@ -101,6 +101,16 @@ REBELS = hit("Russia's defence ministry said 728 Syrian rebels had laid down the
     ("How many troops died?", hit("Dozens of government troops died in the assault."), None),
     ("How many civilians were killed?", hit("At least 413 people have been killed."), None),  # not fighters: any figure
 ])
+@pytest.mark.parametrize(("passage", "missing"), [
+    # figures, and deaths, but never in one sentence: no toll for the district
+    (hit("Hundreds of the displaced went back to Bab al-Hadid. A body could be seen there."), "that figure"),
+    (hit("Shelling killed 12 people in Bab al-Hadid on Monday."), None),
+    (hit("The death toll in Bab al-Hadid rose to 12."), None),
+])
+def test_a_toll_is_told_with_its_figure_in_one_sentence(passage, missing) -> None:
+    assert missing_answer_type("How many people were killed in the Bab al-Hadid district?", [passage]) == missing
+
+
 def test_fighters_are_counted_with_the_word_for_their_side(question, passage, missing) -> None:
     assert missing_answer_type(question, [passage]) == missing
 
