@@ -13,6 +13,7 @@ so an excerpt never grows beyond what the question reached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from qa_bot.models import Hit, Passage
@@ -23,13 +24,16 @@ SEPARATOR = "\n\n"
 GAP = "\n\n[…]\n\n"  # between two paragraphs of one article that are not neighbours
 
 
-def join_adjacent(hits: list[Hit], window: int = JOIN_WINDOW, limit: int = JOIN_CHARS) -> list[Hit]:
+def join_adjacent(hits: list[Hit], window: int = JOIN_WINDOW, limit: int = JOIN_CHARS,
+                  photos_between: Callable[[Passage, Passage], bool] = lambda _a, _b: False) -> list[Hit]:
     """The hits, with each paragraph among the first `window` folded into a better-ranked
     hit of its article that it directly precedes or follows (while the excerpt stays
-    under `limit` characters). Order and scores are those of the better-ranked part."""
+    under `limit` characters). A photo set between two paragraphs does not part them
+    (`photos_between(earlier, later)`: only captions lie between): the page reads on
+    across it. Order and scores are those of the better-ranked part."""
     joined: list[Hit] = []
     for hit in hits[:window]:
-        at = next((i for i, run in enumerate(joined) if _continues(run, hit.passage, limit)), None)
+        at = next((i for i, run in enumerate(joined) if _continues(run, hit.passage, limit, photos_between)), None)
         if at is None:
             joined.append(hit)
         else:
@@ -64,11 +68,15 @@ def joined_passage(pieces: list[Passage], cut: bool = False) -> Passage:
     )
 
 
-def _continues(run: Hit, passage: Passage, limit: int) -> bool:
+def _continues(run: Hit, passage: Passage, limit: int, photos_between: Callable[[Passage, Passage], bool]) -> bool:
     pieces = parts(run)
     if passage.kind != "paragraph" or pieces[0].kind != "paragraph" or passage.document != pieces[0].document:
         return False
-    if passage.position not in (pieces[0].position - 1, pieces[-1].position + 1):
+    before = passage.position == pieces[0].position - 1 or (
+        passage.position < pieces[0].position and photos_between(passage, pieces[0]))
+    after = passage.position == pieces[-1].position + 1 or (
+        passage.position > pieces[-1].position and photos_between(pieces[-1], passage))
+    if not (before or after):
         return False
     return sum(len(p.text) + len(SEPARATOR) for p in pieces) + len(passage.text) <= limit
 

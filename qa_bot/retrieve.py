@@ -389,7 +389,16 @@ class Retriever:
             by_group[group] = hit
             unique.append(hit)
         self._add_other_copies(unique)
-        return diversify(join_adjacent(unique, self.weights.join), k, self.weights.per_document)
+        return diversify(join_adjacent(unique, self.weights.join, photos_between=self._photos_between), k,
+                         self.weights.per_document)
+
+    def _photos_between(self, earlier: Passage, later: Passage) -> bool:
+        """Only photo captions stand between two paragraphs of one article (ids follow
+        reading order within an article)."""
+        between = range(earlier.id + 1, later.id)
+        in_order = later.position - earlier.position == later.id - earlier.id
+        return in_order and 0 < len(between) <= 3 and all(
+            self.passages[i].kind == "caption" and self.passages[i].document == earlier.document for i in between)
 
     def _add_other_copies(self, hits: list[Hit]) -> None:
         """Copies outside the candidate list still belong in `also_in`."""

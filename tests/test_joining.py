@@ -58,6 +58,32 @@ def test_only_adjacent_paragraphs_of_one_article_join(other: Passage) -> None:
     assert all(not h.parts for h in hits)
 
 
+@pytest.mark.parametrize("later_first", [False, True])
+def test_a_photo_between_two_paragraphs_does_not_part_them(later_first: bool) -> None:
+    """The page reads on across a photo set between paragraphs; the caption is left out,
+    and the gap is marked."""
+    lede, figures = paragraph(25, LEDE), paragraph(27, FIGURES)
+    ranked = [hit(figures, 0.9), hit(lede, 0.8)] if later_first else [hit(lede, 0.9), hit(figures, 0.8)]
+    photo_between = lambda a, b: (a.position, b.position) == (25, 27)  # noqa: E731
+    (joined,) = join_adjacent(ranked, photos_between=photo_between)
+    assert joined.passage.text == LEDE + "\n\n[…]\n\n" + FIGURES
+    assert join_adjacent(ranked) == ranked  # without a photo between: a paragraph is left out, no join
+
+
+@pytest.mark.slow
+def test_the_retriever_joins_paragraphs_across_a_photo_only(real_answerer) -> None:
+    """In the NYT page, a photo stands between "escorted hundreds of the displaced back" and
+    "officials have told families to move into any available abandoned apartments"."""
+    retriever = real_answerer.retriever
+    passages = retriever.passages
+    back = next(p for p in passages if "escorted hundreds of the displaced back" in p.text)
+    told = next(p for p in passages if "abandoned apartments" in p.text)
+    assert retriever._photos_between(back, told)
+    assert not retriever._photos_between(passages[back.id - 2], told)  # a paragraph between too
+    hit = real_answerer.ask("Where were families sent back to wrecked, recaptured districts told to live?").hits[0]
+    assert "escorted hundreds of the displaced back" in hit.passage.text and "abandoned apartments" in hit.passage.text
+
+
 def test_a_run_of_three_joins_while_it_stays_short_enough() -> None:
     run = [hit(paragraph(5, "Middle one."), 0.9), hit(paragraph(4, "First one."), 0.8), hit(paragraph(6, "Last one."), 0.7)]
     (joined,) = join_adjacent(run)
