@@ -147,8 +147,9 @@ def photo_at(question: str) -> int | None:
     return max(int(found["number"]) - 1, 0)
 
 
-WHO = re.compile(r"\bwho(?:m|se)?\b|\bwhich\s+(?:\w+\s+)?(?:official|person|man|woman|spokes(?:man|woman|person)"
-                 r"|minister|diplomat|activist|resident|reporter|journalist|commander)\b", re.IGNORECASE)
+WHO = re.compile(r"\bwho(?:m|se)?\b|\bwhich\s+(?:[\w'’-]+\s+){0,3}(?:official|person|man|woman|spokes(?:man|woman|person)"
+                 r"|minister|diplomat|activist|resident|reporter|journalist|commander|general|envoy|director|chief"
+                 r"|leader|head|photographer|teacher|mother|father)\b", re.IGNORECASE)
 PERSON_WORDS = re.compile(r"\b(?:who|whose|which|name|names)\b", re.IGNORECASE)
 
 # Question scaffolding carries no topic: it must not pull passages in keyword search.

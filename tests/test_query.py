@@ -311,6 +311,10 @@ def test_countries_and_peoples_typed_in_lower_case_are_names(parser: QueryParser
     ('Who said "all sides are deeply culpable"?', True), ("whose words were 'a slow death'", True),
     ("Which official warned of a massacre?", True), ("wat did the un spokesman say", False),
     ("Which districts fell on Monday?", False),
+    # the person asked for after three words that qualify them
+    ("Which UN human rights spokesman said all sides were deeply culpable?", True),
+    ("Which Syrian army general said the army was in its final stages?", True),
+    ("Which three big districts fell on Monday?", False),
 ])
 def test_questions_asking_for_a_person_are_told_apart(parser: QueryParser, question: str, who: bool) -> None:
     assert parser.parse(question).asks_who is who
