@@ -246,9 +246,13 @@ class QueryParser:
         return sum(known) / len(found)
 
     def _correct(self, text: str) -> str:
+        cased = not shouted(text)
+
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
+            if word == "IS" and cased:  # "did IS retake Palmyra": the group, not the verb
+                return "Islamic State"
             if lower in CHAT:
                 return CHAT[lower]
             if lower in ALIASES:

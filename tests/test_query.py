@@ -267,6 +267,16 @@ def test_readers_names_for_islamic_state_become_the_articles_name(parser: QueryP
     assert "Islamic State" in query.text and alias not in query.text.split()
 
 
+@pytest.mark.parametrize(("question", "group"), [
+    ("Is it true that IS recaptured an ancient city? Which one?", True),
+    ("What did IS retake while Aleppo fell?", True),
+    ("IS THE CITADEL HELD BY THE ARMY?", False),  # typed in capitals: "IS" is the verb
+    ("is it true the army holds the citadel", False),
+])
+def test_is_in_capitals_in_a_cased_question_is_islamic_state(parser: QueryParser, question: str, group: bool) -> None:
+    assert ("Islamic State" in parser.parse(question).text) is group
+
+
 @pytest.mark.parametrize(("question", "photo"), [
     ("What does the Reuters photo from Dec. 12 show?", True), ("who took the pic of the citadel", True),
     ("Whose photographs are in the Globe gallery?", True), ("what's in the caption about Hanano", True),
