@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import faiss
 import numpy as np
 
+from qa_bot.bodies import asks_body, introduce_bodies
 from qa_bot.chunking import without_credit
 from qa_bot.index import IndexData
 from qa_bot.joining import JOIN_WINDOW, join_adjacent, parts
@@ -222,6 +223,8 @@ class Retriever:
             hit.highlight = self.highlight(hit, query, qvec)
         if query.asks_who:
             hits = introduce_speakers(hits, self.earlier_paragraphs)
+        if asks_body(query.text):
+            hits = introduce_bodies(hits, self.earlier_paragraphs)
         signals = self._signals(query, candidates, dense, keyword, evidence, judged)
         return Ranked(
             hits, signals, query,

@@ -77,7 +77,7 @@ def introduce_speaker(hit: Hit, earlier: list[Passage]) -> Hit:
     if surname is None:
         return hit
     named = next(((p, a, b) for p in earlier for a, b in p.sentences if full_name(surname, p.text[a:b])), where)
-    return hit if named is None else _opened_with(hit, *named)
+    return hit if named is None else opened_with(hit, *named)
 
 
 def last_speaker(paragraphs: list[Passage]) -> tuple[str, tuple[Passage, int, int]] | None:
@@ -90,7 +90,7 @@ def last_speaker(paragraphs: list[Passage]) -> tuple[str, tuple[Passage, int, in
     return None
 
 
-def _opened_with(hit: Hit, passage: Passage, start: int, end: int) -> Hit:
+def opened_with(hit: Hit, passage: Passage, start: int, end: int) -> Hit:
     """The hit's excerpt preceded by one sentence of an earlier paragraph."""
     sentence = replace(passage, text=passage.text[start:end], sentences=[(0, end - start)])
     pieces = [sentence, *parts(hit)]
