@@ -27,7 +27,7 @@ from qa_bot.query import common_english
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-LOOK_BACK = 6  # paragraphs searched before the quote: news introduces a speaker close by
+LOOK_BACK = 40  # paragraphs searched before the quote: news names a speaker in full once, often far above
 _SAYS = r"(?:said|says|told|added|wrote|warned|stated|explained|insisted|argued)"
 _TITLE = r"(?:(?:Mr|Ms|Mrs|Dr|Gen|Col|Sgt)\.\s+)?"
 # "Colville said", "said Ms. Hadid", "Rania, a mother of four, said".

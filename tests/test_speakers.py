@@ -160,3 +160,12 @@ def test_the_asked_speaker_is_the_last_word_of_the_subjects_name() -> None:
 
 def test_without_its_parser_the_speaker_check_is_off(without_parser) -> None:
     assert unheard_speaker("What did Assad say in his speech?", [THANKING], names_outlet=False) is None
+
+
+@pytest.mark.slow
+def test_a_speaker_named_in_full_at_the_top_of_a_long_article_is_found(real_answerer) -> None:
+    """Middle East Eye names Rami Abdel Rahman in its fourth paragraph and writes "Observatory
+    director Rahman said" some twenty paragraphs later."""
+    hit = real_answerer.ask("Who is the head of the Syrian Observatory for Human Rights?").hits[0]
+    assert "Observatory director Rahman said" in hit.passage.text
+    assert hit.passage.text.index("Rami Abdel Rahman") < hit.passage.text.index("director Rahman")
