@@ -39,6 +39,9 @@ TIMES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH_NAME, YEAR, CLOCK, RELATIVE)
 # A sentence that stands for the event only by naming its place or people must date
 # something: "during the shelling" or "years of fighting" place nothing asked about.
 DATING = re.compile(r"\b(?:ago|yesterday|today|tonight|(?:last|this|next)\s+(?:week|month|year|night))\b")
+# "When did Palmyra first fall?", "when was Assad first elected": the start of a story
+# told before the coverage's week ("for the first time in four years" is no such start).
+FIRST_TIME = re.compile(r"\b(?:first|originally|initially)\b(?!\s+time)", re.IGNORECASE)
 DATES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH, DATING, YEAR, CLOCK)  # MONTH: capitalised, "may" is a verb
 
 
@@ -66,6 +69,8 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
         return False
     event, about = words
     sentences = [s for hit in hits[:CHECKED] for s in _sentences(hit)]
+    if FIRST_TIME.search(question) and not any(YEAR.search(s) for s in sentences):
+        return True  # the first time something happened is dated by its year, not "on Sunday"
     telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
     if telling:
         return not any(map(says_when, telling))

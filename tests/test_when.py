@@ -66,6 +66,22 @@ def test_without_its_event_the_sentences_naming_the_focus_must_say_when(question
     assert untold_time(question, passages, focus) is untold
 
 
+PALMYRA = told("It came a day after the Islamic State group's recapture of the ancient city of Palmyra on Sunday.")
+ERUPTED = told("More than 300,000 people have been killed since Syria's conflict erupted in March 2011.")
+
+
+@pytest.mark.parametrize(("question", "passages", "untold"), [
+    ("When did Palmyra first fall to the Islamic State?", [PALMYRA], True),  # its recapture is dated, by a weekday
+    ("When did Syria's conflict first break out?", [ERUPTED], False),  # a year dates a first time
+    ("When did the Islamic State recapture Palmyra?", [PALMYRA], False),
+    ("When did Kefa Jawish go back to her house for the first time in four years?",
+     [told("Kefa Jawish went back to her house in Haydariya on Dec. 4.")], False),  # "first time": not a start
+])
+def test_the_first_time_something_happened_is_dated_by_a_year(question: str, passages: list[Hit], untold: bool) -> None:
+    assert untold_time(question, passages) is untold
+
+
+
 @pytest.mark.parametrize(("sentence", "timed"), [
     ("Government forces stormed Hanano on Nov. 26.", True),
     ("The army took the district on Monday.", True),
