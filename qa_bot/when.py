@@ -14,6 +14,11 @@ this check says nothing: a reworded question ("When did the regime's soldiers fo
 their way into Hanano?" for "government forces stormed") must not be declined because
 its verb is not the article's. Declining a "when" question whose event is simply absent
 was measured and dropped (docs/quality.md).
+
+Two kinds of "when" reach outside the coverage's week: the first time something
+happened ("When did Palmyra first fall?"), which is dated by a year, and the end of a
+story ("When did the buses finally leave?"), which a sentence must tell as an end
+("the last buses left …") to date it.
 """
 from __future__ import annotations
 
@@ -42,6 +47,11 @@ DATING = re.compile(r"\b(?:ago|yesterday|today|tonight|(?:last|this|next)\s+(?:w
 # "When did Palmyra first fall?", "when was Assad first elected": the start of a story
 # told before the coverage's week ("for the first time in four years" is no such start).
 FIRST_TIME = re.compile(r"\b(?:first|originally|initially)\b(?!\s+time)", re.IGNORECASE)
+# "When did the evacuation buses finally leave?": the end of a story told after the
+# coverage's week; a sentence that dates its end says it ends.
+AN_END = re.compile(r"\b(?:finally|eventually|complet\w*|finish\w*)\b"
+                    r"|\bthe\s+last\s+(?!(?:\w+\s+)?(?:days?|weeks?|months?|years?|hours?|nights?)\b)", re.IGNORECASE)
+ENDING = re.compile(r"\b(?:last|final|finally|complet\w*|finish\w*|ended|end)\b", re.IGNORECASE)
 DATES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH, DATING, YEAR, CLOCK)  # MONTH: capitalised, "may" is a verb
 
 
@@ -72,6 +82,9 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     if FIRST_TIME.search(question) and not any(YEAR.search(s) for s in sentences):
         return True  # the first time something happened is dated by its year, not "on Sunday"
     telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
+    if telling and AN_END.search(question):  # the end of a story is told as one
+        telling = [s for s in telling if ENDING.search(s)]
+        return not any(map(says_when, telling))
     if telling:
         return not any(map(says_when, telling))
     # The event in other words ("talks will continue in Geneva" for "the talks began"): the

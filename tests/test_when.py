@@ -81,6 +81,22 @@ def test_the_first_time_something_happened_is_dated_by_a_year(question: str, pas
     assert untold_time(question, passages) is untold
 
 
+EVACUATION = told("The first buses began leaving east Aleppo with evacuees on Thursday, state television said.")
+
+
+@pytest.mark.parametrize(("question", "passages", "untold"), [
+    ("When did the evacuation buses finally leave east Aleppo?", [EVACUATION], True),  # its start is no end
+    ("When did the last evacuation buses leave east Aleppo?", [EVACUATION], True),
+    ("When did the last evacuation buses leave east Aleppo?",
+     [told("The last evacuation buses left east Aleppo on Dec. 22.")], False),
+    ("When did the evacuation buses leave east Aleppo?", [EVACUATION], False),
+    ("When did buses leave east Aleppo in the last two days?", [EVACUATION], False),  # a span, not an end
+])
+def test_the_end_of_a_story_is_dated_where_it_is_told_as_an_end(question: str, passages: list[Hit],
+                                                                untold: bool) -> None:
+    assert untold_time(question, passages) is untold
+
+
 
 @pytest.mark.parametrize(("sentence", "timed"), [
     ("Government forces stormed Hanano on Nov. 26.", True),
