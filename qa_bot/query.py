@@ -40,6 +40,9 @@ CHAT = {
     "bcos": "because", "acc": "according", "wrt": "about", "gvmt": "government", "govnt": "government",
     "gvmnt": "government", "thnx": "thanks", "yest": "yesterday",
 }
+# Chat interjections say nothing to search for ("… take a selfie lol"): dropped.
+CHAT.update(dict.fromkeys(["lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "omg", "tbh", "imo", "imho",
+                           "fyi", "smh", "ngl", "jk"], ""))
 # Contractions typed without their apostrophe ("hasnt", "hes"): English, not names.
 CHAT.update({
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "wasnt": "was not",

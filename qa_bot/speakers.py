@@ -61,7 +61,7 @@ def quoted_surname(text: str) -> str | None:
 
 def attributes_by_pronoun(text: str) -> bool:
     """Words put in a "he" or "she"'s mouth, with nobody named saying anything."""
-    return bool(PRONOUN_SAYS.search(text)) and not SURNAME_SAYS.search(text)
+    return bool(PRONOUN_SAYS.search(text)) and not speaking(text)  # "He said" starting a sentence is no name
 
 
 def introduce_speaker(hit: Hit, earlier: list[Passage]) -> Hit:

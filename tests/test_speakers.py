@@ -39,6 +39,9 @@ def test_the_surname_a_quote_is_attributed_to(text: str, surname: str | None) ->
 def test_a_pronoun_attribution_is_one_with_nobody_named_saying_anything() -> None:
     assert attributes_by_pronoun(PRONOUN.text)
     assert not attributes_by_pronoun(SURNAME.text) and not attributes_by_pronoun(INTRODUCED.text)
+    # "He said" opening a sentence is the pronoun again, not a name saying something
+    assert attributes_by_pronoun('"There are corpses in the streets," he said in a video. He said one bomb could '
+                                 'cause a massacre.')
 
 
 def test_a_quote_by_surname_opens_with_the_sentence_naming_the_speaker() -> None:
