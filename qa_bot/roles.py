@@ -317,4 +317,4 @@ def unnamed_members(question: str, hits: list[Hit]) -> str | None:
                 telling = True
                 if len({e.text for e in names if e.sent == sentence}) >= count:
                     return None
-    return "the " + " ".join(asked.group(0).split()[1:]) if telling else None
+    return " ".join(["the", asked.group(1), *asked.group(2).split(), asked.group(3)]) if telling else None

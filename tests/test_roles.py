@@ -148,6 +148,7 @@ VILLAGES = hit("Syrians who were evacuated from Fuaa and Kafraya, two Shiite vil
     ("Which two Shiite villages had the evacuees come from?", VILLAGES, None),
     ("Which two Shiite villages had the evacuees come from?", hit("Evacuees from Fuaa, a Shiite village, arrived."),
      "the two Shiite villages"),
+    ("Name the two armed opposition groups the UN accused.", GROUPS, "the two armed opposition groups"),
     ("Which two militias did the UN accuse?", GROUPS, None),  # never spoken of in the question's word
     ("Which opposition groups abducted civilians?", GROUPS, None),  # no number asked: unnamed_role's business
 ])
