@@ -88,6 +88,8 @@ COUNTED_AFTER = re.compile(r"(?:\d[\d,.]*|\b(?:dozens|hundreds|thousands))\s+(?:
                            re.IGNORECASE)
 DEATHS = re.compile(r"\b(?:kill(?:ed|ing|s)?|died|die|dies|dead|deaths?|tolls?|casualt(?:y|ies)|lives|bodies"
                     r"|massacred|executed|slain|perished)\b", re.IGNORECASE)
+# A toll's figure: "asked one resident" beside "killing us" counts no dead.
+TOLL = re.compile(rf"\d|\b(?!one\b){_NUMBER}\b|\b(?:dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many green buses [were used]".
 PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can|in|of|on|at|from"
@@ -132,7 +134,7 @@ def states_count(texts: list[str], question: str) -> bool:
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     if DEATHS.search(question):  # a toll is told in one sentence with its figure
         with_figures = [s for text in with_figures for s in re.split(r"(?<=[.!?])\s+", text)
-                        if DEATHS.search(s) and FIGURE.search(without_dates(s))]
+                        if DEATHS.search(s) and TOLL.search(without_dates(s))]
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in GENERIC_COUNTS:

@@ -98,6 +98,8 @@ REBELS = hit("Russia's defence ministry said 728 Syrian rebels had laid down the
     (hit("Hundreds of the displaced went back to Bab al-Hadid. Bodies lay in the street."), "that figure"),
     (hit("Shelling killed 12 people in Bab al-Hadid on Monday."), None),
     (hit("The death toll in Bab al-Hadid rose to 12."), None),
+    # "one" resident speaking of killing counts no dead
+    (hit('"They have been killing us for so long," asked one resident of Bab al-Hadid.'), "that figure"),
 ])
 def test_a_toll_is_told_with_its_figure_in_one_sentence(passage, missing) -> None:
     assert missing_answer_type("How many people were killed in the Bab al-Hadid district?", [passage]) == missing
