@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qa_bot.chunking import sentence_spans
 from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
@@ -133,8 +134,8 @@ def states_count(texts: list[str], question: str) -> bool:
         texts = [LENGTH.sub(" ", text) for text in texts]
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     if DEATHS.search(question):  # a toll is told in one sentence with its figure
-        with_figures = [s for text in with_figures for s in re.split(r"(?<=[.!?])\s+", text)
-                        if DEATHS.search(s) and TOLL.search(without_dates(s))]
+        sentences = [text[a:b] for text in with_figures for a, b in sentence_spans(text)]
+        with_figures = [s for s in sentences if DEATHS.search(s) and TOLL.search(without_dates(s))]
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in GENERIC_COUNTS:

@@ -278,13 +278,19 @@ def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
     return False
 
 
+def _question_words(question: str) -> set[str]:
+    """The question's words, folded, as typed and split at hyphens: a name made of them
+    is the question's own, not one a passage gives."""
+    return {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
+
+
 def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) -> str | None:
     """The role the question asks to have named when none of the first results names
     it ("Russia's defence minister"); None when one does or no name is asked for."""
     role = asked_role(question, about_credits)
     if role is None:
         return None
-    question_words = {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
+    question_words = _question_words(question)
     docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
     if names_role(docs, role, question_words):
         return None
@@ -308,7 +314,7 @@ def unnamed_members(question: str, hits: list[Hit]) -> str | None:
         return None
     count, noun = NUMBERS[asked.group(1).lower()], asked.group(3).lower()
     labels = PEOPLE if is_person(noun.rstrip("s")) else NAMES - {"PERSON"}
-    question_words = {"", *map(fold, re.findall(r"\w+", question))}
+    question_words = _question_words(question)
     telling = False
     for doc in parsed([hit.passage.text for hit in hits[:CHECKED]]):
         names = _fresh_names(doc, labels, question_words)

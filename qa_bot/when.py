@@ -82,10 +82,9 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     if FIRST_TIME.search(question) and not any(YEAR.search(s) for s in sentences):
         return True  # the first time something happened is dated by its year, not "on Sunday"
     telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
-    if telling and AN_END.search(question):  # the end of a story is told as one
-        telling = [s for s in telling if ENDING.search(s)]
-        return not any(map(says_when, telling))
     if telling:
+        if AN_END.search(question):  # the end of a story is told as one
+            telling = [s for s in telling if ENDING.search(s)]
         return not any(map(says_when, telling))
     # The event in other words ("talks will continue in Geneva" for "the talks began"): the
     # sentences that name the question's most specific name stand for it, and must date it.
