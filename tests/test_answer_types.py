@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dataclasses import replace
-
 from qa_bot.answer_types import CHECKED, counted_noun, missing_answer_type
-from qa_bot.chunking import sentence_spans
-from qa_bot.models import Hit
 from tests.test_quotes import hit
+from tests.test_when import told
 
 ASSAD = hit("President Bashar al-Assad's forces retook the last rebel districts of Aleppo on Monday.")
 BABY = hit("Monther, an optician in training, wraps his four-month-old son in blankets against the cold.")
@@ -117,12 +114,7 @@ def test_fighters_are_counted_with_the_word_for_their_side(question, passage, mi
     assert missing_answer_type(question, [passage]) == missing
 
 
-def _with_sentences(text: str) -> Hit:
-    found = hit(text)
-    return replace(found, passage=replace(found.passage, sentences=sentence_spans(text)))
-
-
-GENERAL_ASSEMBLY = _with_sentences(
+GENERAL_ASSEMBLY = told(
     "The resolution, advanced by Canada, received 122 votes in favor and 13 against. It comes days after Russia, "
     "along with China, defeated a resolution in the Security Council that would have imposed a seven-day "
     "cessation of hostilities.")

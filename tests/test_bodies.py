@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from qa_bot.bodies import asks_body, head_word, introduce_body, short_names
-from qa_bot.models import Hit, Passage
-
-
-def paragraph(position: int, text: str) -> Passage:
-    sentences = [(m.start(), m.end()) for m in re.finditer(r"\S[^.]*\.", text)]
-    return Passage(id=position, text=text, document="mee.txt", outlet="Middle East Eye", published="2016-12-12",
-                   title="Fall of Aleppo", url=None, authors=[], position=position, kind="paragraph",
-                   sentences=sentences)
+from qa_bot.models import Hit
+from tests.test_joining import paragraph
 
 
 INTRODUCED = paragraph(1, "Syria's army seized a major district on Monday. The Syrian Observatory for Human Rights "
