@@ -11,7 +11,9 @@ import calendar
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +22,11 @@ from qa_bot.about import asks_about_coverage, asks_about_piece
 from qa_bot.anonymous import unnamed_speaker
 from qa_bot.answer_types import missing_answer_type
 from qa_bot.embed import Embedder, load_embedder
+from qa_bot.fates import untold_fate
 from qa_bot.index import IndexData, load_index
+from qa_bot.mentions import untold_contents
 from qa_bot.models import Answer, Coverage, Document
+from qa_bot.present import asks_after
 from qa_bot.quotes import missing_quote
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
 from qa_bot.roles import unnamed_members, unnamed_role
@@ -119,8 +124,10 @@ def question_problem(question: str) -> str | None:
 
 class Answerer:
     def __init__(self, index: IndexData, embedder: Embedder, weights: Weights = Weights(),
-                 abstainer: Abstainer = Abstainer(), default_k: int = 5) -> None:
+                 abstainer: Abstainer = Abstainer(), default_k: int = 5,
+                 today: Callable[[], date] = date.today) -> None:
         self.index = index
+        self.today = today
         self.embedder = embedder
         self.retriever = Retriever(index, weights)
         self.abstainer = abstainer
@@ -182,6 +189,8 @@ class Answerer:
         if query.month_days and not query.month_days & self.retriever.table.all_days:
             # "What happened on Dec. 20?" finds passages about other days: none can say.
             return f"The coverage I have reports nothing from {spoken_days(query.month_days)}."
+        if asks_after(query.text, self.coverage().last, self.today()):
+            return "The coverage I have ends before today, so it cannot tell what is happening now or what comes next."
         if not ranked.hits or self.abstainer.abstains(ranked.signals):
             # Only the wording depends on the language: a question in Latin-script German
             # that the coverage does answer ("Wer ist Abdul-Ghani Kassa?") is still answered.
@@ -191,6 +200,8 @@ class Answerer:
             return QUOTE_NOT_FOUND
         if missing := missing_answer_type(query.text, ranked.hits, query.focus):
             return f"The coverage I have touches on this, but none of it gives {missing}."
+        if word := untold_contents(query.text, ranked.hits):
+            return f"The coverage I have speaks of {word}, but does not say what they were."
         if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo) or unnamed_members(
                 query.text, ranked.hits):
             return f"The coverage I have touches on this, but none of it names {role}."
@@ -198,6 +209,8 @@ class Answerer:
             return f"The coverage I have touches on this, but none of it quotes {speaker}."
         if speaker := unnamed_speaker(query.text, ranked.hits):
             return f"The coverage I have quotes {speaker} without giving a name."
+        if who := untold_fate(query.text, ranked.hits, query.names):
+            return f"The coverage I have tells of {who}, but not what became of them."
         if untold_time(query.text, ranked.hits, query.focus):
             return "The coverage I have tells of this, but none of it says when."
         return None

@@ -83,6 +83,7 @@ SIDES = (
     frozenset({"soldiers", "troops", "servicemen", "conscripts", "fighters", "combatants"}),
     frozenset({"rebels", "insurgents", "militants", "gunmen", "jihadists", "fighters", "combatants"}),
 )
+GENERIC_COUNTS |= set().union(*SIDES)  # "how many combatants": a count of a side, under any of its words
 # A figure and the three words after it, where news names what it counts ("728 Syrian
 # rebels", "thousands of rebel fighters").
 COUNTED_AFTER = re.compile(r"(?:\d[\d,.]*|\b(?:dozens|hundreds|thousands))\s+(?:of\s+)?((?:[a-z-]+\s*){1,3})",
@@ -92,6 +93,15 @@ DEATHS = re.compile(r"\b(?:kill(?:ed|ing|s)?|died|die|dies|dead|deaths?|tolls?|c
 # A toll's figure: "asked one resident" beside "killing us" counts no dead.
 TOLL = re.compile(rf"\d|\b(?!one\b){_NUMBER}\b|\b(?:dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
 COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
+# "the final death toll", "in total once the evacuation finally finished": a count at the
+# end of a story the coverage leaves mid-way; running counts ("in the last 24 hours",
+# "so far") do not give it.
+FINAL_COUNT = re.compile(r"\bfinal(?:ly)?\b|\beventually\b|\bonce\b[^?]*\b(?:finish|complet|end|over)\w*"
+                         r"|\b(?:at|by)\s+the\s+end\s+of\b", re.IGNORECASE)
+FINAL_TOLL = re.compile(r"^(?=.*(?:" + FINAL_COUNT.pattern + r")).*\bwhat(?:['’]s|\s+is|\s+was|\s+were)\s+the\s+"
+                        r"(?:[\w-]+\s+){0,2}(?:toll|number)\b", re.IGNORECASE)
+ENDED = re.compile(r"\bfinal(?:ly)?\b|\bin\s+all\b|\ball\s+told\b|\bcomplet\w*|\bfinish\w*|\bended\b"
+                   r"|\bby\s+the\s+end\b", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many green buses [were used]".
 PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can|in|of|on|at|from"
                          r"|to|for|by|with|who|that|which|and|or|than|according|per|since|during|after|before)$")
@@ -136,6 +146,9 @@ def states_count(texts: list[str], question: str) -> bool:
     if DEATHS.search(question):  # a toll is told in one sentence with its figure
         sentences = [text[a:b] for text in with_figures for a, b in sentence_spans(text)]
         with_figures = [s for s in sentences if DEATHS.search(s) and TOLL.search(without_dates(s))]
+    if FINAL_COUNT.search(question):  # a count at the story's end is told as final
+        sentences = [text[a:b] for text in with_figures for a, b in sentence_spans(text)]
+        with_figures = [s for s in sentences if ENDED.search(s) and FIGURE.search(without_dates(s))]
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in GENERIC_COUNTS:
@@ -189,6 +202,7 @@ ANSWER_TYPES = [
                                             r"|\bwhat\s+(?:sum|amount)\s+of\s+(?:\w+\s+)?(?:money|funding|funds|cash|aid)\b",
                                             re.IGNORECASE), _pattern(MONEY)),
     AnswerType("that figure", re.compile(r"\bhow\s+many\b", re.IGNORECASE), states_count),
+    AnswerType("that figure", FINAL_TOLL, states_count),  # "what was the final death toll"
     # Facts of reference rather than news ("What is the capital of Canada?", "… the official
     # language of Lebanon?"): a passage that never uses the word, or a language's name, states none.
     # Asked for, not mentioned: "Who reported from the Lebanese capital?" asks who.

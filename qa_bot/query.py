@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,7 +39,8 @@ CHAT = {
     "btwn": "between", "betwn": "between", "btween": "between", "btw": "by the way", "whn": "when",
     "wher": "where", "wot": "what", "tht": "that", "frm": "from", "bcz": "because", "bcoz": "because",
     "bcos": "because", "acc": "according", "wrt": "about", "gvmt": "government", "govnt": "government",
-    "gvmnt": "government", "thnx": "thanks", "yest": "yesterday",
+    "gvmnt": "government", "thnx": "thanks", "yest": "yesterday", "foto": "photo", "fotos": "photos",
+    "grp": "group", "grps": "groups",
 }
 # Chat interjections say nothing to search for ("… take a selfie lol"): dropped.
 CHAT.update(dict.fromkeys(["lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "omg", "tbh", "imo", "imho",
@@ -53,7 +55,7 @@ CHAT.update({
 })
 # Names readers use where news copy writes another: keyword search would miss the passage
 # ("what did isis retake" — the articles say "Islamic State").
-ALIASES = {"isis": "Islamic State", "isil": "Islamic State", "daesh": "Islamic State"}
+ALIASES = {"isis": "Islamic State", "isil": "Islamic State", "daesh": "Islamic State", "fm": "foreign minister"}
 DEMONYMS = {
     "afghan": "afghanistan", "american": "america", "australian": "australia", "british": "britain",
     "canadian": "canada", "chinese": "china", "egyptian": "egypt", "european": "europe", "french": "france",
@@ -230,11 +232,13 @@ class QueryParser:
         names), so do countries and their peoples ("turkey", "iranian"), and so does
         English (a word neither the corpus nor English knows: "raqqa", "nba")."""
         if re.search(r"[A-Z]", question[1:]) and not shouted(question):
-            return question_names(question)
+            # Asked as the alias, searched as what it stands for: "ISIS" is "Islamic State".
+            return [name for asked in question_names(question)
+                    for name in (NAME.findall(ALIASES[asked.lower()]) if asked.lower() in ALIASES else [asked])]
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
         found = [w for w in bare if w.isalpha() and (
             w in self.vocabulary.names or w in DEMONYMS or w in COUNTRIES
-            or (w not in self.vocabulary and not is_english(w)))]
+            or (w not in self.vocabulary and not is_english(w) and not restored(w)))]
         return found + LONG_NUMBER.findall(question)
 
     def english_share(self, question: str) -> float:
@@ -258,11 +262,17 @@ class QueryParser:
                 return "Islamic State"
             if lower in CHAT:
                 return CHAT[lower]
+            if CAMEL.fullmatch(word):  # a brand ("iPhone"), not a misspelling of "phone"
+                return word
             if lower in ALIASES:
                 return ALIASES[lower]
             if chat_plural(lower):
                 return lower[:-1] + "s"
+            if dropped_g(lower) and lower not in self.vocabulary:
+                return lower + "g"
             fixed = self.speller.correct(lower)
+            if fixed == lower and lower not in self.vocabulary and not is_english(lower):
+                fixed = restored(lower) or lower  # an English word the corpus never writes ("ambasador")
             return word if fixed == lower else fixed
 
         return re.sub(r"[A-Za-z][A-Za-z0-9']*", fix, text)
@@ -299,8 +309,13 @@ def without_meta(text: str) -> str:
     return stripped if any(w.lower() not in QUESTION_WORDS for w in re.findall(r"[^\W_]+", stripped)) else text
 
 
-NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,}|\d{3,})\b")
+# Capitalised words, brands in camel case ("iPhone", "YouTube"), acronyms, long numbers; not
+# a handle ("@AleppoNewsBot").
+NAME = re.compile(r"(?<!@)\b(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z]{2,}|\d{3,})\b")
 LONG_NUMBER = re.compile(r"\b\d{3,}\b")  # years and figures; "12" in "Dec. 12" is a date, matched apart
+
+
+CAMEL = re.compile(r"[A-Za-z][a-z]*[A-Z][a-z]+[A-Za-z]*")
 
 
 def shouted(text: str) -> bool:
@@ -338,6 +353,28 @@ def is_english(word: str) -> bool:
                 known(stem) or (stem[-1] == stem[-2] and known(stem[:-1])) or known(stem + "e")):
             return True
     return any(word.endswith(suffix) and known(word[: -len(suffix)] + "y") for suffix in ("ies", "ied"))
+
+
+def dropped_g(word: str) -> bool:
+    """Chat's "lettin", "takin": the -ing of a common English word, its g dropped."""
+    english = common_english()
+    return word.endswith("in") and word not in english and word + "g" in english
+
+
+def restored(word: str) -> str | None:
+    """The common English word typed one letter short ("problms": "problems"), the most
+    frequent if several; None for none. Short words are left alone: "homs" is a name,
+    not "homes" short of an e."""
+    if len(word) < DROPPED_FROM:
+        return None
+    english = common_english()
+    found = [w for i in range(len(word) + 1) for letter in string.ascii_lowercase
+             if (w := word[:i] + letter + word[i:]) in english]
+    frequencies = english_frequencies()
+    return max(found, key=lambda w: frequencies.get(w, 0), default=None)
+
+
+DROPPED_FROM = 5
 
 
 def chat_plural(word: str) -> bool:

@@ -31,7 +31,8 @@ CHECKED = 3  # how many of the first results may name it
 
 ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b|\bcalled\W*$",
                        re.IGNORECASE)
-SURNAME = {"last", "family", "full", "sur"}  # "the last name of Shadi" is a longer name holding "Shadi"
+SURNAME = {"last", "family", "full", "sur"}
+SURNAMED = re.compile(r"\bsurname\b", re.IGNORECASE)  # "the last name of Shadi" is a longer name holding "Shadi"
 # Titles, which news writes beside their holder's name ("Observatory director Rahman"):
 # a passage that never uses the title does not name its holder.
 PERSON_ROLES = {
@@ -143,6 +144,7 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
     """The role a question asks to have named, or None when it asks no such thing. A
     question about who wrote a piece or took a photo is answered by bylines and credits,
     which name no role."""
+    question = SURNAMED.sub("last name", question)  # "the surname of Shadi" asks for a longer name
     if not ASKS_NAME.search(question):
         return None
     doc = parse(question)
@@ -151,8 +153,8 @@ def asked_role(question: str, about_credits: bool = False) -> Role | None:
         return None
     token, how = found
     head = token.lemma_.lower()
-    if how == "own name":
-        return Role(token.text, frozenset(), (), (), person=True, title=False, own_name=token.text)
+    if how == "own name":  # a longer name than the one the coverage gives
+        return Role(f"{token.text} by a full name", frozenset(), (), (), person=True, title=False, own_name=token.text)
     if head in CREDITED and about_credits:
         return None
     # "the official who said 750 families had returned" is told by what they did: news

@@ -15,10 +15,11 @@ their way into Hanano?" for "government forces stormed") must not be declined be
 its verb is not the article's. Declining a "when" question whose event is simply absent
 was measured and dropped (docs/quality.md).
 
-Two kinds of "when" reach outside the coverage's week: the first time something
-happened ("When did Palmyra first fall?"), which is dated by a year, and the end of a
+Three kinds of "when" reach outside the coverage's week: the first time something
+happened ("When did Palmyra first fall?"), which is dated by a year; the end of a
 story ("When did the buses finally leave?"), which a sentence must tell as an end
-("the last buses left …") to date it.
+("the last buses left …") to date it; and a whole ("When did the army announce it
+had all of Aleppo?"), which a sentence must tell as a whole, of that place, and date.
 """
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ FIRST_TIME = re.compile(r"\b(?:first|originally|initially)\b(?!\s+time)", re.IGN
 # coverage's week; a sentence that dates its end says it ends.
 AN_END = re.compile(r"\b(?:finally|eventually|complet\w*|finish\w*)\b"
                     r"|\bthe\s+last\s+(?!(?:\w+\s+)?(?:days?|weeks?|months?|years?|hours?|nights?)\b)", re.IGNORECASE)
+# "When did the army announce it had retaken all of Aleppo?": a whole, which a sentence
+# must tell as one ("full control of Aleppo") and date; "93 percent" of it, or one of its
+# districts in full, is not it.
+WHOLE = re.compile(r"\b(?i:(?:full|complete|total)\s+control\s+of|all\s+of|the\s+whole\s+of|the\s+entire(?:ty\s+of)?)"
+                   r"\s+(?:the\s+)?(?:(?i:city)\s+of\s+)?([A-Z][\w-]+)")
 ENDING = re.compile(r"\b(?:last|final|finally|complet\w*|finish\w*|ended|end)\b", re.IGNORECASE)
 DATES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH, DATING, YEAR, CLOCK)  # MONTH: capitalised, "may" is a verb
 
@@ -81,11 +87,20 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     sentences = [s for hit in hits[:CHECKED] for s in _sentences(hit)]
     if FIRST_TIME.search(question) and not any(YEAR.search(s) for s in sentences):
         return True  # the first time something happened is dated by its year, not "on Sunday"
+    if whole := WHOLE.search(question):
+        place = whole.group(1).lower()
+        wholes = [s for s in sentences if any(m.group(1).lower() == place for m in WHOLE.finditer(s))]
+        return not any(says_when(s, DATES) for s in wholes)
     telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
     if telling:
         if AN_END.search(question):  # the end of a story is told as one
             telling = [s for s in telling if ENDING.search(s)]
         return not any(map(says_when, telling))
+    if AN_END.search(question) and (about_all := [s for s, stems in zip(sentences, map(set, tokenize(sentences)))
+                                                  if about <= stems]):
+        # "When was the evacuation finally completed?", its verb told nowhere: the sentences
+        # about all its nouns must date an end ("the last buses left on Thursday").
+        return not any(ENDING.search(s) and says_when(s, DATES) for s in about_all)
     # The event in other words ("talks will continue in Geneva" for "the talks began"): the
     # sentences that name the question's most specific name stand for it, and must date it.
     naming = [s for s in sentences if focus and carries(s, focus)]

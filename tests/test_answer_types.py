@@ -102,12 +102,29 @@ def test_a_toll_is_told_with_its_figure_in_one_sentence(passage, missing) -> Non
     assert missing_answer_type("How many people were killed in the Bab al-Hadid district?", [passage]) == missing
 
 
+@pytest.mark.parametrize(("question", "text", "missing"), [
+    ("How many people were evacuated in total once the evacuation finally finished?",
+     "More than 10,500 people have left rebel-held areas in the last 24 hours.", "that figure"),  # a running count
+    ("What was the final death toll of the battle for Aleppo?",
+     "At least 413 people have been killed in east Aleppo since the offensive began.", "that figure"),
+    ("How many people were evacuated in total once the evacuation finally finished?",
+     "When the evacuation finished on Dec. 22, some 35,000 people had left in all.", None),
+    ("How many people have been displaced in total since the offensive started?",
+     "About 130,000 people have been displaced since the offensive started.", None),  # so far: a running count
+    ("What's the overall death toll of the Syrian war?", "More than 300,000 people have been killed.", None),
+])
+def test_a_count_at_the_end_of_the_story_is_told_as_final(question: str, text: str, missing: str | None) -> None:
+    assert missing_answer_type(question, [hit(text)]) == missing
+
+
 @pytest.mark.parametrize(("question", "passage", "missing"), [
     ("How many Syrian government soldiers were killed in the Aleppo offensive?", TOLL, "that figure"),
     ("How many government soldiers laid down their weapons?", REBELS, "that figure"),  # rebels are the other side
     ("How many rebel fighters laid down their arms?", REBELS, None),  # fighters serve either side
     ("How many rebels laid down their weapons?", hit("Thousands of rebel fighters laid down their arms."), None),
     ("How many troops died?", hit("Dozens of government troops died in the assault."), None),
+    # "combatants" is either side's word, as "fighters" is: the rebels' figure answers
+    ("How many opposition combatants gave up their arms within a single day?", REBELS, None),
     ("How many civilians were killed?", hit("At least 413 people have been killed."), None),  # not fighters: any figure
 ])
 def test_fighters_are_counted_with_the_word_for_their_side(question, passage, missing) -> None:

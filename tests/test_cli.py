@@ -251,3 +251,28 @@ def test_ask_declines_counts_and_names_the_coverage_gives_for_something_else(cli
     assert groups["abstained"] and "none of it names the two armed opposition groups" in groups["notice"]
     assert not villages["abstained"] and "Fuaa and Kafraya" in villages["results"][0]["text"]
     assert not published["abstained"] and "Dec. 9, 2016" in published["results"][0]["text"]
+
+
+@pytest.mark.slow
+def test_ask_declines_what_became_of_people_and_questions_about_today(cli_built, run_cli) -> None:
+    """The coverage meets its people before their fate and ended years ago: said so, each
+    beside an answered twin; slips and brands in chat are read for what they are."""
+    out, _ = cli_built
+    questions = ["Did Ameen al-Halabi survive the fall of Aleppo?", "What did the photographer Ameen al-Halabi write?",
+                 "Was Shadi's father released after he was arrested?", "What did Shadi say about his father?",
+                 "Will it rain in Aleppo tomorrow?", "What is the surname of Shadi, the teacher?",
+                 "When was the evacuation of eastern Aleppo finally completed?",
+                 "How do I reset an iPhone to factory settings?",
+                 "nbc pic of the guy takin a foto of his wife walkin past burnt cars.. where were they goin"]
+    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    survive, wrote, released, father, rain, surname, completed, iphone, chat = json_lines(result.stdout)
+    assert survive["abstained"] and "not what became of them" in survive["notice"]
+    assert not wrote["abstained"] and "waiting to die" in wrote["results"][0]["text"]
+    assert released["abstained"] and "tells of Shadi's father, but not what became of them" in released["notice"]
+    assert not father["abstained"] and any("father had been arrested" in r["text"] for r in father["results"][:3])
+    assert rain["abstained"] and rain["results"] == [] and "ends before today" in rain["notice"]
+    assert surname["abstained"] and "none of it names Shadi by a full name" in surname["notice"]
+    assert completed["abstained"] and "none of it says when" in completed["notice"]
+    assert iphone["abstained"] and iphone["results"] == []
+    assert not chat["abstained"] and "Haydariya" in chat["results"][0]["text"]

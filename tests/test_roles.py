@@ -53,8 +53,10 @@ SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
     ("Who is Kefa Jawish's husband?", WIFE, None),  # kin are named from either side
     ("Who is Tajeddin Ahmed's spouse?", WIFE, None),  # a spouse is a wife or a husband
     ("What is the name of the teacher Shadi's spouse?", SHADI, "the teacher Shadi's spouse"),
-    ("What is Monther's family name?", MONTHER, "Monther"),
-    ("What is the last name of Shadi, the teacher?", SHADI, "Shadi"),  # a longer name holding "Shadi"
+    ("What is Monther's family name?", MONTHER, "Monther by a full name"),
+    ("What is the last name of Shadi, the teacher?", SHADI, "Shadi by a full name"),  # a longer name holding "Shadi"
+    ("What is the surname of Shadi, the teacher?", SHADI, "Shadi by a full name"),
+    ("What is Shadi's surname?", SHADI, "Shadi by a full name"),
     ("what's Monther's baby son called?", hit("Monther lives with his wife and four-month-old son."),
      "Monther's baby son"),
     ("What is the Syrian state news agency called?", hit("More than 3,500 left, the Syrian state news agency SANA said."),

@@ -85,12 +85,30 @@ EVACUATION = told("The first buses began leaving east Aleppo with evacuees on Th
 
 
 @pytest.mark.parametrize(("question", "passages", "untold"), [
+    ("On what date did the Syrian army announce it had retaken all of Aleppo?",
+     [told("The army now holds 93 percent of Aleppo, a military source said on Monday."),
+      told('"The army is now in full control of Sheikh Saeed," the Observatory said on Dec. 12.')], True),
+    ("When did the government announce full control of Aleppo?",
+     [told("On Dec. 22 the army announced it had taken full control of Aleppo.")], False),
+    ("When did the army take full control of Sheikh Saeed?",
+     [told('"The army is now in full control of Sheikh Saeed," the Observatory said on Dec. 12.')], False),
+])
+def test_a_whole_is_dated_where_it_is_told_as_a_whole(question: str, passages: list[Hit], untold: bool) -> None:
+    assert untold_time(question, passages) is untold
+
+
+@pytest.mark.parametrize(("question", "passages", "untold"), [
     ("When did the evacuation buses finally leave east Aleppo?", [EVACUATION], True),  # its start is no end
     ("When did the last evacuation buses leave east Aleppo?", [EVACUATION], True),
     ("When did the last evacuation buses leave east Aleppo?",
      [told("The last evacuation buses left east Aleppo on Dec. 22.")], False),
     ("When did the evacuation buses leave east Aleppo?", [EVACUATION], False),
     ("When did buses leave east Aleppo in the last two days?", [EVACUATION], False),  # a span, not an end
+    # Its verb told nowhere, the sentences about all its nouns must date an end.
+    ("When was the evacuation of east Aleppo finally completed?",
+     [told("After weeks of fighting, the evacuation of east Aleppo began. The last rebels were days away.")], True),
+    ("When was the evacuation of east Aleppo finally completed?",
+     [told("The evacuation of east Aleppo ended on Dec. 22, when the last buses left.")], False),
 ])
 def test_the_end_of_a_story_is_dated_where_it_is_told_as_an_end(question: str, passages: list[Hit],
                                                                 untold: bool) -> None:
