@@ -18,6 +18,13 @@ RESULT_KEYS = {"text", "outlet", "published", "title", "url", "authors", "docume
 HASHING = {"QA_BOT_MODEL": "hashing-64"}
 
 
+def ask_json(run_cli, index: Path, questions: list[str]) -> list[dict]:
+    """`qa-bot ask --json` on the questions, one per line on stdin: the answers, in order."""
+    result = run_cli("ask", "--index", index, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    return json_lines(result.stdout)
+
+
 def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
 
@@ -159,10 +166,8 @@ def test_ask_json_finds_the_nbc_caption(cli_built, run_cli) -> None:
 def test_ask_json_reads_two_questions_from_stdin(cli_built, run_cli) -> None:
     out, _ = cli_built
     questions = [BIKE, "Where did residents fleeing Bustan al-Qasr arrive?"]
-    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
-    assert result.returncode == 0, result.stderr
-    answers = json_lines(result.stdout)
-    assert len(result.stdout.strip().splitlines()) == 2
+    answers = ask_json(run_cli, out, questions)
+    assert len(answers) == 2  # one JSON line each
     for answer, question in zip(answers, questions):
         check_shape(answer, question)
     assert not answers[0]["abstained"]
@@ -213,9 +218,8 @@ def test_ask_says_what_the_coverage_lacks_and_who_spoke(cli_built, run_cli) -> N
                  "When did government forces storm the Hanano district?",
                  "Which Syrian general said the army was in the final stages of recapturing Aleppo?",
                  "Which UN official described Russia and the United States as poles apart?"]
-    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
-    assert result.returncode == 0, result.stderr
-    age, day, quote, minister, governor, assad, lavrov, arrest, storm, general, egeland = json_lines(result.stdout)
+    age, day, quote, minister, governor, assad, lavrov, arrest, storm, general, egeland = ask_json(
+        run_cli, out, questions)
     assert general["abstained"] and "quotes the Syrian general without giving a name" in general["notice"]
     assert not egeland["abstained"] and "Egeland" in egeland["results"][0]["text"]
     assert assad["abstained"] and "none of it quotes Assad" in assad["notice"]
@@ -241,9 +245,7 @@ def test_ask_declines_counts_and_names_the_coverage_gives_for_something_else(cli
                  "Which two armed opposition groups did the UN say abducted and killed civilians?",
                  "Which two Shiite villages had the evacuees arriving in Jibrin come from?",
                  "What date was the NYT article by Anne Barnard and Nick Cumming-Bruce published?"]
-    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
-    assert result.returncode == 0, result.stderr
-    soldiers, civilians, council, assembly, groups, villages, published = json_lines(result.stdout)
+    soldiers, civilians, council, assembly, groups, villages, published = ask_json(run_cli, out, questions)
     assert soldiers["abstained"] and "gives that figure" in soldiers["notice"]
     assert not civilians["abstained"] and "413 civilians" in civilians["results"][0]["text"]
     assert council["abstained"] and "gives that figure" in council["notice"]
@@ -264,9 +266,7 @@ def test_ask_declines_what_became_of_people_and_questions_about_today(cli_built,
                  "When was the evacuation of eastern Aleppo finally completed?",
                  "How do I reset an iPhone to factory settings?",
                  "nbc pic of the guy takin a foto of his wife walkin past burnt cars.. where were they goin"]
-    result = run_cli("ask", "--index", out, "--corpus", CORPUS, "--json", stdin="\n".join(questions) + "\n")
-    assert result.returncode == 0, result.stderr
-    survive, wrote, released, father, rain, surname, completed, iphone, chat = json_lines(result.stdout)
+    survive, wrote, released, father, rain, surname, completed, iphone, chat = ask_json(run_cli, out, questions)
     assert survive["abstained"] and "not what became of them" in survive["notice"]
     assert not wrote["abstained"] and "waiting to die" in wrote["results"][0]["text"]
     assert released["abstained"] and "tells of Shadi's father, but not what became of them" in released["notice"]
