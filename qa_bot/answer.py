@@ -28,6 +28,7 @@ from qa_bot.mentions import untold_contents
 from qa_bot.models import Answer, Coverage, Document
 from qa_bot.present import asks_after
 from qa_bot.quotes import missing_quote
+from qa_bot.reasons import named_in_passing
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
 from qa_bot.roles import unnamed_members, unnamed_role
 from qa_bot.settings import Settings
@@ -211,6 +212,8 @@ class Answerer:
             return f"The coverage I have quotes {speaker} without giving a name."
         if who := untold_fate(query.text, ranked.hits, query.names):
             return f"The coverage I have tells of {who}, but not what became of them."
+        if doer := named_in_passing(query.text, ranked.hits, query.names):
+            return f"The coverage I have names {doer} only in passing, and does not say why."
         if untold_time(query.text, ranked.hits, query.focus):
             return "The coverage I have tells of this, but none of it says when."
         return None

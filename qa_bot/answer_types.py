@@ -36,6 +36,11 @@ YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b|\bcentur(?:y|ies)\b|\b\d+(?:st|nd|rd|t
 POPULATION = re.compile(r"\bpopulation\b[^.]{0,40}?\d|\d[\d,.]*(?:\s+(?:million|thousand))?\s+(?:people|residents"
                         r"|inhabitants)\s+(?:live|lived|living)\b|\bpopulation\s+of\s+\w+\s+million",
                         re.IGNORECASE)
+# "How did Aleppo compare … in how many people lived there?" asks for a rank, which
+# "Syria's most populous city" gives; "What was Aleppo's population?" asks for a figure.
+COMPARES = re.compile(r"\bcompar\w*|\bdistinction\b|\brank\w*|\bin\s+terms\s+of\b|\b(?:largest|biggest|most)\b",
+                      re.IGNORECASE)
+POPULOUS = re.compile(r"\bpopulous\b|\b(?:largest|biggest)\s+city\b", re.IGNORECASE)
 BIRTH = re.compile(r"\bborn\b|\bbirth|\bnative\b|\bhometown\b|\bgrew up\b", re.IGNORECASE)
 NATIONALITY = re.compile(r"\b(?:" + "|".join(DEMONYMS) + r"|citizen(?:ship)?|nationals?|nationality|passports?)\b",
                          re.IGNORECASE)
@@ -120,6 +125,15 @@ def _pattern(pattern: re.Pattern[str]) -> Callable[[list[str], str], bool]:
     return lambda texts, _question: any(pattern.search(text) for text in texts)
 
 
+POPULATION_ASKED = re.compile(r"\bwhat(?:'s|s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?(?:\w+\s+)?population\b"
+                              r"|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|lived|living)\b", re.IGNORECASE)
+
+
+def states_population(texts: list[str], question: str) -> bool:
+    pattern = POPULOUS if COMPARES.search(question) else POPULATION
+    return any(pattern.search(text) or POPULATION.search(text) for text in texts)
+
+
 def counted_noun(question: str) -> str | None:
     """What a "how many" question counts: the first plural in the words that follow
     ("how many green buses were used" → "buses", "how many rebels gave up" → "rebels")."""
@@ -139,6 +153,8 @@ def counted_noun(question: str) -> str | None:
 def states_count(texts: list[str], question: str) -> bool:
     """A figure, and the counted thing named where the figure is: "how many buses"
     needs a passage with a figure that mentions buses."""
+    if POPULATION_ASKED.search(question):
+        return True  # "how many people lived there" asks for a population, checked as one
     noun = counted_noun(question)
     if noun is None or noun.rstrip("s") not in LENGTH_UNITS:
         texts = [LENGTH.sub(" ", text) for text in texts]
@@ -191,9 +207,7 @@ ANSWER_TYPES = [
     # "When was the Observatory founded?": a founding or a building is dated by a year.
     AnswerType("a year", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"
                                     r"|construct|constructed|create|created|inscribed)\b", re.IGNORECASE), _pattern(YEAR)),
-    AnswerType("a population", re.compile(r"\bwhat(?:'s|s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?(?:\w+\s+)?population\b"
-                                          r"|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|lived|living)\b",
-                                          re.IGNORECASE), _pattern(POPULATION)),
+    AnswerType("a population", POPULATION_ASKED, states_population),
     AnswerType("a birthplace", re.compile(r"\bborn\b|\bbirthplace\b|\bhometown\b", re.IGNORECASE), _pattern(BIRTH)),
     AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
     AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"

@@ -40,7 +40,8 @@ CHAT = {
     "wher": "where", "wot": "what", "tht": "that", "frm": "from", "bcz": "because", "bcoz": "because",
     "bcos": "because", "acc": "according", "wrt": "about", "gvmt": "government", "govnt": "government",
     "gvmnt": "government", "thnx": "thanks", "yest": "yesterday", "foto": "photo", "fotos": "photos",
-    "grp": "group", "grps": "groups",
+    "grp": "group", "grps": "groups", "journo": "journalist", "journos": "journalists", "photog": "photographer",
+    "photogs": "photographers",
 }
 # Chat interjections say nothing to search for ("… take a selfie lol"): dropped.
 CHAT.update(dict.fromkeys(["lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "omg", "tbh", "imo", "imho",

@@ -32,6 +32,10 @@ CHECKED = 3  # how many of the first results may name it
 ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b|\bcalled\W*$",
                        re.IGNORECASE)
 SURNAME = {"last", "family", "full", "sur"}
+GOES_BY = re.compile(r"\b(?:pseudonym|alias|nickname|nom\s+de\s+guerre|goes\s+by|calls\s+himself|calls\s+herself)"
+                     r"\s+(?:of\s+)?((?:[A-Z][\w-]*\s*){1,4})")
+NAMING = re.compile(r"\breal\s+name|\bborn\b|\bknown\s+as\b|\bgoes\s+by\b|\balias\b|\bpseudonym\b|\bname\s+is\b"
+                    r"|\bnamed\b", re.IGNORECASE)
 SURNAMED = re.compile(r"\bsurname\b", re.IGNORECASE)  # "the last name of Shadi" is a longer name holding "Shadi"
 # Titles, which news writes beside their holder's name ("Observatory director Rahman"):
 # a passage that never uses the title does not name its holder.
@@ -73,6 +77,11 @@ VAGUE = {"current", "real", "full", "actual", "then", "present", "main", "top", 
 CREDITED = {"author", "writer", "reporter", "journalist", "photographer", "correspondent", "byline"}
 NAMES = {"PERSON", "ORG", "FAC", "GPE", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT", "NORP"}
 PEOPLE = {"PERSON", "ORG"}  # the small model often calls a foreign name an organisation
+PLACES = {"GPE", "LOC", "FAC"}
+# Groups, militias, agencies: the small model calls many a person; "Shia" names none.
+BODIES = NAMES - PLACES - {"NORP"}
+PLACE_NOUNS = {"village", "town", "city", "district", "neighborhood", "neighbourhood", "area", "country", "region",
+               "province", "suburb", "camp", "street", "road", "quarter"}
 
 
 @dataclass(frozen=True)
@@ -248,8 +257,14 @@ def pseudonyms(docs: list[Doc]) -> set[str]:
     is the same pseudonym."""
     found = {fold(t.text) for doc in docs for alias in doc if alias.lemma_.lower() in ALIASES - {"name"}
              for e in alias.sent.ents if e.label_ in PEOPLE for t in e}
-    bare = {word[len(p):] for word in found for p in PARTICLES if word.startswith(p) and len(word) > len(p) + 2}
-    return found | bare | (PARTICLES if found else set())
+    return spellings(found)
+
+
+def spellings(words: set[str]) -> set[str]:
+    """Name words with and without their particle, and the particles: "Abdulrahman" is
+    written "Abdel Rahman" elsewhere. Empty for none."""
+    bare = {word[len(p):] for word in words for p in PARTICLES if word.startswith(p) and len(word) > len(p) + 2}
+    return words | bare | (PARTICLES if words else set())
 
 
 def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
@@ -262,8 +277,8 @@ def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
     if role.own_name:
         return any(role.own_name in e.text and len(e.text) > len(role.own_name)
                    for doc in docs for e in _fresh_names(doc, {"PERSON"}, question_words))
-    if role.real:  # a pseudonym one passage gives away is no real name in another
-        question_words = question_words | pseudonyms(docs)
+    if role.real:  # a pseudonym one passage gives away, or the question, is no real name in another
+        question_words = question_words | pseudonyms(docs) | spellings(question_words - {""})
     verdicts = [_passage_names(doc, role, question_words) for doc in docs]
     if role.title:
         return any(verdicts)
@@ -280,6 +295,23 @@ def names_role(docs: list[Doc], role: Role, question_words: set[str]) -> bool:
     return False
 
 
+def _joined_names(names: list[Span], nouns: list[Token]) -> list[Span]:
+    """The names that name the things: joined to the noun in the parse ("militias such
+    as …"), just before it ("Fuaa and Kafraya, two Shiite villages"), or listed with one
+    that is. "The Gov'ts of Syria & Russia are accountable for … the victorious
+    militias" names no militia."""
+    def joined_to(e: Span, noun: Token) -> bool:
+        return e.root.is_ancestor(noun) or noun.is_ancestor(e.root) or 0 <= noun.i - e.end < LISTED_BEFORE
+
+    joined = [e for e in names if any(joined_to(e, noun) for noun in nouns)]
+    listed = [e for e in names if e not in joined and any(
+        (e.root.dep_ == "conj" and e.root.head in j) or (j.root.dep_ == "conj" and j.root.head in e) for j in joined)]
+    return joined + listed
+
+
+LISTED_BEFORE = 4  # tokens between a name and the noun that describes it: ", two Shiite"
+
+
 def _question_words(question: str) -> set[str]:
     """The question's words, folded, as typed and split at hyphens: a name made of them
     is the question's own, not one a passage gives."""
@@ -294,6 +326,14 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
         return None
     question_words = _question_words(question)
     docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
+    if role.real and (alias := GOES_BY.search(question)):
+        # "the man who goes by the pseudonym Rami Abdulrahman": his real name stands in a
+        # sentence with the pseudonym; elsewhere, any name is someone else's.
+        known = question_words | spellings(question_words - {""}) | pseudonyms(docs)
+        if any(carries(sent.text, alias.group(1)) and NAMING.search(sent.text)
+               and _fresh_names(sent.as_doc(), {"PERSON"}, known) for doc in docs for sent in doc.sents):
+            return None
+        return f"{role.phrase} by a real name"
     if names_role(docs, role, question_words):
         return None
     return f"{role.phrase} by a real name" if role.real else role.phrase  # a pseudonym may be given
@@ -303,6 +343,10 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
 COUNTED_NAMES = re.compile(r"\b(?:which|what|name\s+the)\s+(two|three|four|five)\s+((?:[\w-]+\s+){0,3}?)([a-z]+s)\b",
                            re.IGNORECASE)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+# "Which Iran-backed militias, by name, fought …?", "… militia groups? Give their names.":
+# a plural asked for by name is two names or more.
+BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)([a-z]+s)\b(?=.*\b(?:by\s+name|their\s+names|name\s+them)\b)",
+                     re.IGNORECASE)
 
 
 def unnamed_members(question: str, hits: list[Hit]) -> str | None:
@@ -311,18 +355,20 @@ def unnamed_members(question: str, hits: list[Hit]) -> str | None:
     than that many (a person's name does not name groups or villages); None when one
     names enough, or none speaks of them in the question's word (a reworded answer must
     not be declined)."""
-    asked = COUNTED_NAMES.search(question)
+    asked = COUNTED_NAMES.search(question) or BY_NAME.search(question)
     if asked is None or parse(question) is None:  # no parser: the check steps aside
         return None
-    count, noun = NUMBERS[asked.group(1).lower()], asked.group(3).lower()
-    labels = PEOPLE if is_person(noun.rstrip("s")) else NAMES - {"PERSON"}
+    count, noun = NUMBERS.get(asked.group(1).lower(), 2), asked.group(3).lower()
+    singular = noun[:-1]
+    labels = PEOPLE if is_person(singular) else PLACES if singular in PLACE_NOUNS else BODIES
     question_words = _question_words(question)
     telling = False
     for doc in parsed([hit.passage.text for hit in hits[:CHECKED]]):
         names = _fresh_names(doc, labels, question_words)
         for sentence in doc.sents:
-            if any(t.lemma_.lower() == noun.rstrip("s") or t.lower_ == noun for t in sentence):
+            nouns = [t for t in sentence if t.lemma_.lower() == noun.rstrip("s") or t.lower_ == noun]
+            if nouns:
                 telling = True
-                if len({e.text for e in names if e.sent == sentence}) >= count:
+                if len({e.text for e in _joined_names([e for e in names if e.sent == sentence], nouns)}) >= count:
                     return None
-    return " ".join(["the", asked.group(1), *asked.group(2).split(), asked.group(3)]) if telling else None
+    return " ".join(["the", *asked.group(1).split(), *asked.group(2).split(), asked.group(3)]) if telling else None

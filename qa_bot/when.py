@@ -58,6 +58,7 @@ AN_END = re.compile(r"\b(?:finally|eventually|complet\w*|finish\w*)\b"
 WHOLE = re.compile(r"\b(?i:(?:full|complete|total)\s+control\s+of|all\s+of|the\s+whole\s+of|the\s+entire(?:ty\s+of)?)"
                    r"\s+(?:the\s+)?(?:(?i:city)\s+of\s+)?([A-Z][\w-]+)")
 ENDING = re.compile(r"\b(?:last|final|finally|complet\w*|finish\w*|ended|end)\b", re.IGNORECASE)
+FRAME = {stem for stems in tokenize(["date", "day", "time", "year", "month"]) for stem in stems}
 DATES = (MONTH_DAY, DAY_MONTH, WEEKDAY, MONTH, DATING, YEAR, CLOCK)  # MONTH: capitalised, "may" is a verb
 
 
@@ -96,15 +97,22 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
         if AN_END.search(question):  # the end of a story is told as one
             telling = [s for s in telling if ENDING.search(s)]
         return not any(map(says_when, telling))
-    if AN_END.search(question) and (about_all := [s for s, stems in zip(sentences, map(set, tokenize(sentences)))
-                                                  if about <= stems]):
+    if AN_END.search(question) and (about_it := _about(sentences, about)):
         # "When was the evacuation finally completed?", its verb told nowhere: the sentences
-        # about all its nouns must date an end ("the last buses left on Thursday").
-        return not any(ENDING.search(s) and says_when(s, DATES) for s in about_all)
+        # about its nouns must date an end ("the last buses left on Thursday").
+        return not any(ENDING.search(s) and says_when(s, DATES) for s in about_it)
     # The event in other words ("talks will continue in Geneva" for "the talks began"): the
     # sentences that name the question's most specific name stand for it, and must date it.
     naming = [s for s in sentences if focus and carries(s, focus)]
     return bool(naming) and not any(says_when(s, DATES) for s in naming)
+
+
+def _about(sentences: list[str], nouns: set[str]) -> list[str]:
+    """The sentences holding most of the question's nouns (at least two of them, when it
+    has two), less the words that frame the question ("what date")."""
+    nouns = nouns - FRAME
+    needed = max(min(2, len(nouns)), (len(nouns) + 1) // 2)
+    return [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if nouns and len(nouns & stems) >= needed]
 
 
 def _sentences(hit: Hit) -> list[str]:

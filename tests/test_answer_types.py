@@ -102,6 +102,16 @@ def test_a_toll_is_told_with_its_figure_in_one_sentence(passage, missing) -> Non
     assert missing_answer_type("How many people were killed in the Bab al-Hadid district?", [passage]) == missing
 
 
+@pytest.mark.parametrize(("question", "missing"), [
+    ("Before the war, what distinction did Aleppo hold in terms of how many people lived there?", None),
+    ("How did Aleppo compare with other Syrian cities in terms of how many people lived there?", None),
+    ("What was Aleppo's population before the war?", "a population"),  # a rank is no figure
+])
+def test_a_rank_answers_a_comparison_of_populations_but_not_a_figure(question: str, missing: str | None) -> None:
+    populous = hit("Aleppo, Syria's most populous city before the war, has been divided since 2012.")
+    assert missing_answer_type(question, [populous]) == missing
+
+
 @pytest.mark.parametrize(("question", "text", "missing"), [
     ("How many people were evacuated in total once the evacuation finally finished?",
      "More than 10,500 people have left rebel-held areas in the last 24 hours.", "that figure"),  # a running count

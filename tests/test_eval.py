@@ -38,8 +38,9 @@ SEALED = REPO / "tests" / "data" / "sealed_qa.jsonl"
 CODA = REPO / "tests" / "data" / "coda_qa.jsonl"
 EPILOGUE = REPO / "tests" / "data" / "epilogue_qa.jsonl"
 POSTSCRIPT = REPO / "tests" / "data" / "postscript_qa.jsonl"
-AFTERWORD, MARGINALIA, APPENDIX, COLOPHON = (REPO / "tests" / "data" / f"{name}_qa.jsonl"
-                                             for name in ("afterword", "marginalia", "appendix", "colophon"))
+AFTERWORD, MARGINALIA, APPENDIX, COLOPHON, ADDENDUM, FOOTNOTE, ERRATA, REJOINDER = (
+    REPO / "tests" / "data" / f"{name}_qa.jsonl"
+    for name in ("afterword", "marginalia", "appendix", "colophon", "addendum", "footnote", "errata", "rejoinder"))
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -415,7 +416,19 @@ LATER_SETS = {
     "afterword": LaterSet(AFTERWORD, 64, 16, r1=0.93, r5=0.95, abstention=0.9, false=0.05),
     "marginalia": LaterSet(MARGINALIA, 64, 16, r1=0.95, r5=0.97, abstention=0.95, false=0.05),
     "appendix": LaterSet(APPENDIX, 64, 16, r1=0.93, r5=0.95, abstention=0.9, false=0.05),
-    "colophon": LaterSet(COLOPHON, 64, 16, r1=0.85, r5=0.9, abstention=0.85, false=0.05),
+    "colophon": LaterSet(COLOPHON, 64, 16, r1=0.87, r5=0.93, abstention=0.95, false=0.05),
+    # Four more pens later in the ninth session, run blind on the code that the first four
+    # had shaped (and, for comparison, on the session's starting code): abstention
+    # addendum .938 (.750 before the session), footnote .875 (.625), errata .812 (.625),
+    # rejoinder .750 (.688); R@1 .938/.896/.917/.938, R@5 .979/.938/.979/.958, false
+    # abstention 0/.021/.021/.042. Their misses led to reasons.py (six pens asked why Canada
+    # sponsored the resolution), names asked for by name ("which militias, by name"), the
+    # real name behind a pseudonym the question gives, chat's "journo" and "photog", and a
+    # population rank ("most populous") answering a comparison.
+    "addendum": LaterSet(ADDENDUM, 64, 16, r1=0.9, r5=0.95, abstention=0.95, false=0.05),
+    "footnote": LaterSet(FOOTNOTE, 64, 16, r1=0.9, r5=0.93, abstention=0.95, false=0.05),
+    "errata": LaterSet(ERRATA, 64, 16, r1=0.9, r5=0.97, abstention=0.85, false=0.05),
+    "rejoinder": LaterSet(REJOINDER, 64, 16, r1=0.93, r5=0.95, abstention=0.85, false=0.05),
 }
 
 

@@ -261,6 +261,7 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     ("where did the pro goverment fighters take a selfie lol", {"selfie"}),  # "lol" is dropped, no name
     ("nbc foto of the medic, wat did the rebel grps do", {"photo", "groups"}),
     ("y no deal on lettin rebels out", {"letting"}),  # the g chat drops, not the corpus's "getting"
+    ("that citizen journo hadi, and the photog who posted he was waiting", {"journalist", "photographer"}),
 ])
 def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: QueryParser, question: str,
                                                                     meant: set[str]) -> None:
@@ -269,7 +270,7 @@ def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: Quer
     query = parser.parse(question)
     assert meant <= set(query.text.split()), query.text
     assert not {"hes", "hasnt", "n", "wud", "hav", "pic", "dont", "kidz", "btwn", "whn", "tht", "lol", "foto", "grps",
-                "lettin"} & set(
+                "lettin", "journo", "photog"} & set(
         query.names), query.names
     assert "lol" not in query.text.split()
 

@@ -95,6 +95,15 @@ def test_a_pseudonym_one_passage_gives_away_is_no_real_name_in_another() -> None
     assert unnamed_role("Who is the head of the Syrian Observatory?", [QUOTED_HEAD, PSEUDONYM]) is None
 
 
+def test_the_real_name_behind_a_pseudonym_the_question_gives_stands_beside_it() -> None:
+    """Only the question names the pseudonym: "Rami Abdel Rahman" elsewhere is the same
+    name spelt otherwise, and "Sheikh Saeed" in its sentence is a district."""
+    question = "What is the real name of the man who goes by the pseudonym Rami Abdulrahman?"
+    assert unnamed_role(question, [QUOTED_HEAD]) == "the man by a real name"
+    told = hit("Rami Abdulrahman, whose real name is Osama Suleiman, runs the Observatory from Coventry.")
+    assert unnamed_role(question, [QUOTED_HEAD, told]) is None
+
+
 def test_a_name_inside_a_quotation_is_not_in_apposition_to_the_title_after_it() -> None:
     """ "… Sheikh Saeed," Observatory head Rami …: the district ends the quote, it names no head."""
     from qa_bot.parsing import parsed
@@ -137,6 +146,9 @@ def test_the_role_as_the_question_puts_it_and_its_qualifiers() -> None:
     assert asked_role("WHO IS ALEPPO'S DEPUTY GOVERNOR???") is not None  # capitals parse as lower case
 
 
+MILITIAS = hit("\"The Gov'ts of Syria & Russia are accountable for any and all atrocities that the victorious "
+               "militias in Aleppo are now committing!,\" Egeland tweeted. The Assad government is propped up by "
+               "Russian air strikes and Iran-supported Shia militias.")
 GROUPS = hit("Mr. Colville said the agency had heard reports that two armed opposition groups had abducted and "
              "killed civilians who asked them to leave. Residents leaving the Bustan al-Qasr neighborhood came "
              "under fire.")
@@ -153,6 +165,12 @@ VILLAGES = hit("Syrians who were evacuated from Fuaa and Kafraya, two Shiite vil
     ("Name the two armed opposition groups the UN accused.", GROUPS, "the two armed opposition groups"),
     ("Which two militias did the UN accuse?", GROUPS, None),  # never spoken of in the question's word
     ("Which opposition groups abducted civilians?", GROUPS, None),  # no number asked: unnamed_role's business
+    # a plural asked for by name is two names or more, joined to the noun
+    ("Which Iran-backed militias, by name, fought for Assad?", MILITIAS, "the Iran-backed militias"),
+    ("Which militias fought for Assad? Give their names.",
+     hit("Iran-backed militias, Hezbollah and Harakat al-Nujaba, fought for Assad."), None),
+    ("Which two Latin American countries voted against?", hit("The no votes included China, Cuba and Venezuela."),
+     None),  # never spoken of in the question's word
 ])
 def test_names_asked_for_by_number_must_stand_together_in_one_sentence(question, passage, unnamed) -> None:
     assert unnamed_members(question, [passage]) == unnamed

@@ -109,6 +109,10 @@ def test_a_whole_is_dated_where_it_is_told_as_a_whole(question: str, passages: l
      [told("After weeks of fighting, the evacuation of east Aleppo began. The last rebels were days away.")], True),
     ("When was the evacuation of east Aleppo finally completed?",
      [told("The evacuation of east Aleppo ended on Dec. 22, when the last buses left.")], False),
+    # Most of its nouns will do ("rebels and civilians" need not both be there); "what
+    # date" frames the question and is none of them.
+    ("On what date was the evacuation of rebels and civilians from east Aleppo finally completed?",
+     [told("After weeks of fighting, thousands of civilians were evacuated from east Aleppo.")], True),
 ])
 def test_the_end_of_a_story_is_dated_where_it_is_told_as_an_end(question: str, passages: list[Hit],
                                                                 untold: bool) -> None:
