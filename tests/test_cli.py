@@ -265,8 +265,11 @@ def test_ask_declines_what_became_of_people_and_questions_about_today(cli_built,
                  "Will it rain in Aleppo tomorrow?", "What is the surname of Shadi, the teacher?",
                  "When was the evacuation of eastern Aleppo finally completed?",
                  "How do I reset an iPhone to factory settings?",
-                 "nbc pic of the guy takin a foto of his wife walkin past burnt cars.. where were they goin"]
-    survive, wrote, released, father, rain, surname, completed, iphone, chat = ask_json(run_cli, out, questions)
+                 "nbc pic of the guy takin a foto of his wife walkin past burnt cars.. where were they goin",
+                 "Why did Canada sponsor the General Assembly resolution on Syria?",
+                 "How many votes did the General Assembly resolution advanced by Canada receive?"]
+    survive, wrote, released, father, rain, surname, completed, iphone, chat, why, votes = ask_json(
+        run_cli, out, questions)
     assert survive["abstained"] and "not what became of them" in survive["notice"]
     assert not wrote["abstained"] and "waiting to die" in wrote["results"][0]["text"]
     assert released["abstained"] and "tells of Shadi's father, but not what became of them" in released["notice"]
@@ -276,3 +279,5 @@ def test_ask_declines_what_became_of_people_and_questions_about_today(cli_built,
     assert completed["abstained"] and "none of it says when" in completed["notice"]
     assert iphone["abstained"] and iphone["results"] == []
     assert not chat["abstained"] and "Haydariya" in chat["results"][0]["text"]
+    assert why["abstained"] and "names Canada only in passing" in why["notice"]
+    assert not votes["abstained"] and any("advanced by Canada" in r["text"] for r in votes["results"][:3])
