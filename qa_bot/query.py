@@ -194,7 +194,7 @@ class QueryParser:
         corrected = self._correct(without_meta(text_wo_outlets))
         candidates = [w for w in words(corrected) if w not in QUESTION_WORDS]
         # One tokenize call for the question and its words: each call costs ~0.1 ms.
-        question_tokens, *word_tokens = tokenize([corrected, *candidates])
+        question_tokens, *word_tokens = tokenize([corrected + periphrased(corrected), *candidates])
         content = [w for w, kept in zip(candidates, word_tokens) if kept]
         names = self._names(question, content)
         return Query(
@@ -301,6 +301,21 @@ META = re.compile(
     rf"|report|article|story|outlet|source)\b(?!\s+(?:of|on|about|that)\b)"
     r"|\b(?:do|does|did)\s+(?:the\s+)?(?:reports|articles|coverage|outlets|stories)\s+(?:rely|draw|lean)\s+on\b",
     re.IGNORECASE)
+
+
+# Journalese for titles, as readers retell them ("Moscow's top diplomat", "the rebels'
+# mouthpiece", "the UK-based war monitor"): the keyword search also looks for the title.
+PERIPHRASES = {
+    r"top\s+diplomat": "foreign minister", r"mouthpiece": "spokesman",
+    r"(?:war\s+)?monitor(?:ing)?\s+(?:group|body|outfit)|war\s+monitor": "observatory",
+    r"(?:top\s+)?aid\s+(?:official|chief|boss)": "humanitarian chief", r"rights\s+(?:chief|office)": "high commissioner",
+}
+PERIPHRASED = [(re.compile(rf"\b{pattern}\b", re.IGNORECASE), title) for pattern, title in PERIPHRASES.items()]
+
+
+def periphrased(text: str) -> str:
+    """The titles the question's journalese stands for, as extra words to search."""
+    return "".join(f" {title}" for pattern, title in PERIPHRASED if pattern.search(text))
 
 
 def without_meta(text: str) -> str:

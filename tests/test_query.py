@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa_bot.lexical import Speller, Vocabulary, words
-from qa_bot.query import (QueryParser, answer_kind, restored, is_english, outlet_aliases, question_names, without_markup,
-                          without_meta)
+from qa_bot.lexical import Speller, Vocabulary, tokenize, words
+from qa_bot.query import (QueryParser, answer_kind, is_english, outlet_aliases, periphrased, question_names,
+                          restored, without_markup, without_meta)
 
 NYT, WAPO, NBC, GLOBE, MEE = (
     "The New York Times", "The Washington Post", "NBC News", "The Boston Globe", "Middle East Eye")
@@ -283,6 +283,26 @@ def test_a_word_typed_one_letter_short_is_a_slip_not_a_name(parser: QueryParser)
     query = parser.parse("medic treated kid w breathing problms, who is the syrian ambasador")
     assert query.names == ["syrian"] and {"problems,", "ambassador"} <= set(query.text.split())
     assert parser.parse("who is the mayor of homs").names == ["homs"]
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("What insulting label did Moscow's top diplomat use for the rebels?", "foreign minister"),
+    ("What word did an opposition mouthpiece use for the collapse?", "spokesman"),
+    ("Who heads the UK-based war monitor?", "observatory"), ("Which Britain-based monitoring group …?", "observatory"),
+    ("How did the UN's top aid official describe the gap?", "humanitarian chief"),
+    ("Who speaks for the UN's human rights chief?", "high commissioner"),
+])
+def test_journalese_for_a_title_also_searches_the_title(parser: QueryParser, question: str, title: str) -> None:
+    assert periphrased(question) == f" {title}"
+    stems = {stem for stems in tokenize([title]) for stem in stems}
+    assert stems <= set(parser.parse(question).tokens)
+
+
+def test_questions_without_journalese_search_their_own_words_only(parser: QueryParser) -> None:
+    question = "Who is the head of the Syrian Observatory?"
+    assert periphrased(question) == ""
+    assert not {stem for stems in tokenize(["humanitarian spokesman minister"]) for stem in stems} & set(
+        parser.parse(question).tokens)
 
 
 def test_an_alias_is_asked_about_as_what_it_stands_for(parser: QueryParser) -> None:
