@@ -80,6 +80,8 @@ CITIES = {"moscow": "russia", "kremlin": "russia", "washington": "america", "ank
           "istanbul": "turkey", "tehran": "iran", "beijing": "china", "damascus": "syria", "riyadh": "saudi",
           "doha": "qatar", "paris": "france", "london": "britain", "berlin": "germany", "beirut": "lebanon",
           "baghdad": "iraq", "amman": "jordan", "cairo": "egypt", "stockholm": "sweden", "geneva": "switzerland"}
+# Names news gives a country besides its own ("the American position": "the United States").
+COUNTRY_NAMES = {"america": ["united states"], "britain": ["united kingdom"]}
 COUNTRY_CITIES = {country: [city for city, of in CITIES.items() if of == country] for country in CITIES.values()}
 
 
@@ -95,7 +97,8 @@ def name_forms(word: str) -> list[str]:
         forms += [country, *COUNTRIES.get(country, "").split()[:1]]
     else:
         forms += COUNTRY_CITIES.get(word) or COUNTRY_CITIES.get(other.split()[0] if other else "", [])
-    return forms
+    country = word if word in COUNTRIES else other.split()[0] if other and other.split()[0] in COUNTRIES else ""
+    return forms + COUNTRY_NAMES.get(country, [])
 
 
 COMMON_ENGLISH_WORDS = 40_000  # of symspellpy's frequency list, most frequent first

@@ -490,7 +490,14 @@ class Retriever:
         years = {(d.get("published") or "")[:4] for d in pieces} - {""}
         in_pieces = set().union(*(self.document_stems(d["file"], query.about_photo) for d in pieces), years)
         return sum(1 for w in query.names if w.lower() not in self.furniture
-                   and not any(stem(form) in in_pieces for form in name_forms(w.lower())))
+                   and not any(self._in_pieces(form, in_pieces, pieces) for form in name_forms(w.lower())))
+
+    def _in_pieces(self, form: str, stems: set[str], pieces: list[dict]) -> bool:
+        """One word by its stem; a name of several ("united states") as written, in order."""
+        if " " not in form:
+            return stem(form) in stems
+        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
+        return any(pattern.search(self.passages[int(i)].text) for d in pieces for i in self.table.members(d["file"]))
 
 
 HIGHLIGHT_KIND = 0.2  # for a sentence that states the kind of answer asked for ("how many": a figure)

@@ -407,6 +407,9 @@ def test_a_photo_credit_names_the_agency_only_for_a_question_about_a_photo(real_
     # A capital stands for its government: the vote went against Moscow, that is, Russia.
     ("How many votes did the resolution that went against Moscow get?", 0),
     ("How many votes did the resolution that went against Tokyo get?", 1),
+    # The NYT writes "the United States", not "American": the same country, in two words.
+    ("How many votes did the resolution the American delegation backed get?", 0),
+    ("How many votes did the resolution the Japanese delegation backed get?", 1),
 ])
 def test_countries_and_their_peoples_are_one_name_and_absent_outlets_count(real_answerer, question: str,
                                                                            missing: int) -> None:
