@@ -167,6 +167,8 @@ def states_count(texts: list[str], question: str) -> bool:
         with_figures = [s for s in sentences if ENDED.search(s) and FIGURE.search(without_dates(s))]
     if not with_figures or noun is None:
         return bool(with_figures)
+    if noun in PEOPLE_COUNTS:
+        return counts_people(with_figures)
     if noun in GENERIC_COUNTS:
         return counts_side(with_figures, noun)
     stems = tokenize([noun])[0]
@@ -183,6 +185,34 @@ def counts_side(texts: list[str], noun: str) -> bool:
     return any(word in words or word.rstrip("s") + "s" in words
                for text in texts for m in COUNTED_AFTER.finditer(without_dates(text))
                for word in m.group(1).lower().split())
+
+
+# "How many people were evacuated from Fuaa and Kafraya?" is not answered by "Fuaa and
+# Kafraya, two Shiite villages": a figure followed by another plural counts that.
+PEOPLE_COUNTS = {"people", "persons", "civilians", "residents", "inhabitants", "individuals", "syrians", "evacuees",
+                 "refugees", "displaced"}
+FIGURE_THEN = re.compile(rf"\b(?:{_NUMBER}|dozens|hundreds|thousands|millions)\b((?:\s+[a-z'-]+){{0,3}})", re.IGNORECASE)
+
+
+def counts_people(texts: list[str]) -> bool:
+    """Whether a figure in the texts may count people: one followed by a plural that
+    names places, things or time ("two Shiite villages", "three buses"), or by
+    "percent", does not."""
+    for text in texts:
+        for found in FIGURE_THEN.finditer(without_dates(text)):
+            following = found.group(1).lower().split()
+            if following[:1] == ["percent"]:
+                continue  # a share, not a count
+            plurals = [w for w in following if w.endswith("s") and not w.endswith("ss")]
+            if not any(w[:-1] in NOT_PEOPLE or w[:-2] in NOT_PEOPLE for w in plurals[:1]):
+                return True
+    return False
+
+
+NOT_PEOPLE = {"village", "town", "city", "citie", "district", "neighborhood", "neighbourhood", "area", "countrie",
+              "region", "province", "camp", "street", "home", "house", "building", "school", "hospital", "bus", "car",
+              "vote", "day", "week", "month", "year", "hour", "minute", "kilometer", "kilometre", "mile", "dollar",
+              "resolution", "strike", "bomb", "rocket", "shell", "tank", "plane", "truck", "time", "group", "faction"}
 
 
 CAPITAL_OF = re.compile(r"\bcapital(?:\s+city)?\s+of\s+(?:the\s+)?([\w-]+)|\b([\w-]+)['’]s\s+capital\b", re.IGNORECASE)

@@ -102,6 +102,20 @@ def test_a_toll_is_told_with_its_figure_in_one_sentence(passage, missing) -> Non
     assert missing_answer_type("How many people were killed in the Bab al-Hadid district?", [passage]) == missing
 
 
+@pytest.mark.parametrize(("text", "missing"), [
+    ("Syrians who were evacuated from Fuaa and Kafraya, two Shiite villages, arrive in Jibrin.", "that figure"),
+    ("Fighting has gone on for five years, and 93 percent of the area has fallen.", "that figure"),
+    ("More than 10,500 people have left rebel-held areas in the last 24 hours.", None),
+    ("About 3,500 left at dawn, the agency said.", None),  # no noun after the figure: people, as asked
+    ("Thousands evacuated the city.", None),
+    ("Some 750 families have returned.", None),  # families are people
+    ("We have 100,000 human beings besieged inside.", None),  # and so are beings: only things are excluded
+    ("Two armed opposition groups abducted civilians.", "that figure"),
+])
+def test_a_count_of_people_is_not_a_figure_that_counts_something_else(text: str, missing: str | None) -> None:
+    assert missing_answer_type("How many people were evacuated?", [hit(text)]) == missing
+
+
 @pytest.mark.parametrize(("question", "missing"), [
     ("Before the war, what distinction did Aleppo hold in terms of how many people lived there?", None),
     ("How did Aleppo compare with other Syrian cities in terms of how many people lived there?", None),
