@@ -130,8 +130,8 @@ POPULATION_ASKED = re.compile(r"\bwhat(?:'s|s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w-
 
 
 def states_population(texts: list[str], question: str) -> bool:
-    pattern = POPULOUS if COMPARES.search(question) else POPULATION
-    return any(pattern.search(text) or POPULATION.search(text) for text in texts)
+    compares = bool(COMPARES.search(question))
+    return any(POPULATION.search(text) or (compares and POPULOUS.search(text)) for text in texts)
 
 
 def counted_noun(question: str) -> str | None:
@@ -160,11 +160,9 @@ def states_count(texts: list[str], question: str) -> bool:
         texts = [LENGTH.sub(" ", text) for text in texts]
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     if DEATHS.search(question):  # a toll is told in one sentence with its figure
-        sentences = [text[a:b] for text in with_figures for a, b in sentence_spans(text)]
-        with_figures = [s for s in sentences if DEATHS.search(s) and TOLL.search(without_dates(s))]
+        with_figures = _told_with(with_figures, DEATHS, TOLL)
     if FINAL_COUNT.search(question):  # a count at the story's end is told as final
-        sentences = [text[a:b] for text in with_figures for a, b in sentence_spans(text)]
-        with_figures = [s for s in sentences if ENDED.search(s) and FIGURE.search(without_dates(s))]
+        with_figures = _told_with(with_figures, ENDED, FIGURE)
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in PEOPLE_COUNTS:
@@ -173,6 +171,12 @@ def states_count(texts: list[str], question: str) -> bool:
         return counts_side(with_figures, noun)
     stems = tokenize([noun])[0]
     return not stems or any(stems[0] in tokens for tokens in map(set, tokenize(with_figures)))
+
+
+def _told_with(texts: list[str], words: re.Pattern[str], figure: re.Pattern[str]) -> list[str]:
+    """The sentences of the texts that hold the words and, outside their dates, a figure."""
+    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)]
+    return [s for s in sentences if words.search(s) and figure.search(without_dates(s))]
 
 
 def counts_side(texts: list[str], noun: str) -> bool:

@@ -67,7 +67,8 @@ def untold_fate(question: str, hits: list[Hit], names: Collection[str] = ()) -> 
         premise |= HELD
     # "Shadi's father": the passage names Shadi, and tells the outcome beside "father".
     owned = [w.lower() for w in re.findall(r"(?<=['’]s\s)[\w-]+", who) if _personal(w)]
-    sentences = [s for hit in hits[:CHECKED] for s in _sentences(hit) if any(carries(s, m) for m in names)]
+    sentences = [s for hit in hits[:CHECKED] for s in hit.passage.sentence_texts()
+                 if any(carries(s, m) for m in names)]
     if not sentences or any(_tells_outcome(s, owned or names + nouns, premise) for s in sentences):
         return None
     return who
@@ -94,8 +95,3 @@ def _tells_outcome(sentence: str, mentions: list[str], premise: set[str]) -> boo
         if any(-BEFORE <= word - i <= AFTER for i in at):
             return True
     return False
-
-
-def _sentences(hit: Hit) -> list[str]:
-    text = hit.passage.text
-    return [text[start:end] for start, end in hit.passage.sentences] or [text]

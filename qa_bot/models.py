@@ -45,6 +45,10 @@ class Passage:
     # ISO dates written in the text ("on Dec. 13"), resolved against `published`.
     dates: list[str] = field(default_factory=list)
 
+    def sentence_texts(self) -> list[str]:
+        """The text sentence by sentence; the whole text when it was stored without spans."""
+        return [self.text[start:end] for start, end in self.sentences] or [self.text]
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -85,9 +86,14 @@ def fold(text: str) -> str:
 def carries(text: str, name: str) -> bool:
     """The text names it ("Syrian Observatory": either word), spelled out, abbreviated
     or as its people ("Russia": "Russian")."""
+    return any(True for _ in mentions(text, name))
+
+
+def mentions(text: str, name: str) -> Iterator[re.Match[str]]:
+    """Where the text names it, in any of the forms `carries` accepts."""
     forms = [form for word in name.split() for form in SPELLED.get(fold(word)) or name_forms(word.lower())]
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, 0 if form.isupper() else re.IGNORECASE)
-               for form in forms)
+    for form in forms:
+        yield from re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text, 0 if form.isupper() else re.IGNORECASE)
 
 
 def outside_clauses(token: Token, head: Token) -> bool:

@@ -91,13 +91,14 @@ def name_forms(word: str) -> list[str]:
     capital or a city news files from, its country and people, and for a country, those
     cities ("moscow": "russia"; "sweden": "stockholm")."""
     other = DEMONYMS.get(word) or COUNTRIES.get(word)
-    forms = [word, *(other.split()[:1] if other else [])]
+    head = other.split()[0] if other else ""
+    forms = [word, *([head] if head else [])]
     forms += [form.lower() for form in SPELLED.get(word, [])[1:] if " " not in form and "." not in form]
     if country := CITIES.get(word):
         forms += [country, *COUNTRIES.get(country, "").split()[:1]]
     else:
-        forms += COUNTRY_CITIES.get(word) or COUNTRY_CITIES.get(other.split()[0] if other else "", [])
-    country = word if word in COUNTRIES else other.split()[0] if other and other.split()[0] in COUNTRIES else ""
+        forms += COUNTRY_CITIES.get(word) or COUNTRY_CITIES.get(head, [])
+    country = word if word in COUNTRIES else head if head in COUNTRIES else ""
     return forms + COUNTRY_NAMES.get(country, [])
 
 

@@ -5,10 +5,10 @@ received 122 votes in favor". The passage holds the resolution, the vote and Can
 and ranks first; it tells no reason. A passage that gives a doer's reasons names the
 doer as one who acts or speaks ("Canada said it wanted …", "Russia blocked it
 because …"), not only as the agent of a passive ("advanced by Canada"). So a "why did
-X …" question whose doer the first results give only
-after "by" is declined (the doer: the name the question opens with, "Why did Canada …").
-Reasons are too varied in form ("facilitates access to …",
-"a Unesco World Heritage site") to require one; this asks only how the doer is named.
+X …" question whose doer (the name it opens with: "Why did Canada …") the first
+results give only after "by" is declined. Reasons are too varied in form ("facilitates
+access to …", "a Unesco World Heritage site") to require one; this asks only how the
+doer is named.
 """
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ import re
 from collections.abc import Collection
 
 from qa_bot.models import Hit
-from qa_bot.parsing import carries
-from qa_bot.query import name_forms
+from qa_bot.parsing import mentions
 
 CHECKED = 3  # how many of the first results may name the doer
 ASKS_WHY = re.compile(r"^\W*(?i:why\s+(?:did|does|do|has|have|had)|how\s+come(?:\s+(?:did|does|do|has|have|had))?)\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
@@ -37,8 +36,5 @@ def named_in_passing(question: str, hits: list[Hit], names: Collection[str] = ()
         doer = typed.group(1).capitalize()
     else:
         return None
-    texts = [hit.passage.text for hit in hits[:CHECKED] if carries(hit.passage.text, doer)]
-    forms = [form for word in doer.split() for form in name_forms(word.lower())]
-    mentions = [(text, m.start()) for text in texts for form in forms
-                for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE)]
-    return doer if mentions and all(BY.search(text[max(0, at - 12):at]) for text, at in mentions) else None
+    found = [(hit.passage.text, m.start()) for hit in hits[:CHECKED] for m in mentions(hit.passage.text, doer)]
+    return doer if found and all(BY.search(text[max(0, at - 12):at]) for text, at in found) else None

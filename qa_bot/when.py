@@ -85,19 +85,20 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     if not ASKS_WHEN.search(question) or not (words := event_words(question)):
         return False
     event, about = words
-    sentences = [s for hit in hits[:CHECKED] for s in _sentences(hit)]
+    sentences = [s for hit in hits[:CHECKED] for s in hit.passage.sentence_texts()]
     if FIRST_TIME.search(question) and not any(YEAR.search(s) for s in sentences):
         return True  # the first time something happened is dated by its year, not "on Sunday"
     if whole := WHOLE.search(question):
         place = whole.group(1).lower()
         wholes = [s for s in sentences if any(m.group(1).lower() == place for m in WHOLE.finditer(s))]
         return not any(says_when(s, DATES) for s in wholes)
-    telling = [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if stems & event and stems & about]
+    stems = [set(tokens) for tokens in tokenize(sentences)]
+    telling = [s for s, held in zip(sentences, stems) if held & event and held & about]
     if telling:
         if AN_END.search(question):  # the end of a story is told as one
             telling = [s for s in telling if ENDING.search(s)]
         return not any(map(says_when, telling))
-    if AN_END.search(question) and (about_it := _about(sentences, about)):
+    if AN_END.search(question) and (about_it := _about(sentences, stems, about)):
         # "When was the evacuation finally completed?", its verb told nowhere: the sentences
         # about its nouns must date an end ("the last buses left on Thursday").
         return not any(ENDING.search(s) and says_when(s, DATES) for s in about_it)
@@ -107,14 +108,9 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     return bool(naming) and not any(says_when(s, DATES) for s in naming)
 
 
-def _about(sentences: list[str], nouns: set[str]) -> list[str]:
-    """The sentences holding most of the question's nouns (at least two of them, when it
-    has two), less the words that frame the question ("what date")."""
+def _about(sentences: list[str], stems: list[set[str]], nouns: set[str]) -> list[str]:
+    """The sentences (with their stems) holding most of the question's nouns (at least
+    two of them, when it has two), less the words that frame the question ("what date")."""
     nouns = nouns - FRAME
     needed = max(min(2, len(nouns)), (len(nouns) + 1) // 2)
-    return [s for s, stems in zip(sentences, map(set, tokenize(sentences))) if nouns and len(nouns & stems) >= needed]
-
-
-def _sentences(hit: Hit) -> list[str]:
-    text = hit.passage.text
-    return [text[start:end] for start, end in hit.passage.sentences] or [text]
+    return [s for s, held in zip(sentences, stems) if nouns and len(nouns & held) >= needed]
