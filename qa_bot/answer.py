@@ -26,7 +26,7 @@ from qa_bot.fates import untold_fate
 from qa_bot.index import IndexData, load_index
 from qa_bot.mentions import untold_contents
 from qa_bot.models import Answer, Coverage, Document
-from qa_bot.present import asks_after
+from qa_bot.present import asks_after, asks_later
 from qa_bot.quotes import missing_quote
 from qa_bot.reasons import named_in_passing
 from qa_bot.retrieve import Filters, Ranked, Retriever, Signals, Weights
@@ -197,6 +197,8 @@ class Answerer:
             # that the coverage does answer ("Wer ist Abdul-Ghani Kassa?") is still answered.
             foreign = self.retriever.parser.english_share(question) < FOREIGN_BELOW
             return ENGLISH_ONLY if foreign else "The coverage I have does not answer that question."
+        if asks_later(query.text, [hit.passage.published for hit in ranked.hits]):
+            return "The coverage I have ends too soon after this to tell what came of it later."
         if missing_quote(question, ranked.hits):
             return QUOTE_NOT_FOUND
         if missing := missing_answer_type(query.text, ranked.hits, query.focus):

@@ -55,6 +55,8 @@ DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)[-\s]+(?:years?|mo
 MEASURE = re.compile(r"\b\d[\d,.]*[-\s]*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
+DISTANCE = re.compile(r"\b\d[\d,.]*[-\s]*(?:km|kilomet(?:er|re)s?|miles?)\b|\b(?:an?|one|two|three|several|few)\s+hours?['’]?\s+"
+                      r"(?:drive|walk|journey)\b", re.IGNORECASE)
 # A language's name is also its people's ("Russian", "Turkish"): only words about speech count.
 LANGUAGE = re.compile(r"\b(?:languages?|tongues?|dialects?|Arabic|Aramaic|spoken|speak|speaks|translat\w*)\b",
                       re.IGNORECASE)
@@ -246,7 +248,8 @@ ANSWER_TYPES = [
     AnswerType("a nationality", re.compile(r"\bnationality\b|\bcitizenship\b", re.IGNORECASE), _pattern(NATIONALITY)),
     AnswerType("a sum of money", re.compile(r"\bhow\s+much\s+(?:money|\w+\s+(?:cost|costs|spend|spent|pay|paid))\b"
                                             r"|\bhow\s+much\b.*\b(?:cost|price|worth)\b|\bwhat\s+(?:price|budget)\b"
-                                            r"|\b(?:price|cost)\s+of\b|\bcurrency\b"
+                                            r"|\b(?:price|cost)\s+of\b|\bcurrency\b|\bhow\s+expensive\b"
+                                            r"|\bwhat\s+(?:did|does|do|would|will)\b[^?]*\bcost\b"
                                             r"|\bwhat\s+(?:sum|amount)\s+of\s+(?:\w+\s+)?(?:money|funding|funds|cash|aid)\b",
                                             re.IGNORECASE), _pattern(MONEY)),
     AnswerType("that figure", re.compile(r"\bhow\s+many\b", re.IGNORECASE), states_count),
@@ -262,6 +265,9 @@ ANSWER_TYPES = [
                _pattern(SHARE)),
     AnswerType("a length of time", re.compile(r"\bhow\s+long\b(?!\s+(?:is|was|are|were)\s+the\b)", re.IGNORECASE),
                _pattern(DURATION)),
+    # "How far is Aleppo from Damascus?"; not "how far apart" two positions were.
+    AnswerType("a distance", re.compile(r"\bhow\s+far\s+(?:is|was|are|were)\b(?![^?]*\bapart\b)[^?]*\bfrom\b"
+                                        r"|\bwhat\s+(?:is|was)\s+the\s+distance\b", re.IGNORECASE), _pattern(DISTANCE)),
     AnswerType("a size", re.compile(r"\bhow\s+(?:tall|high|big|large|wide|deep|long\s+(?:is|was|are|were)\s+the)\b",
                                     re.IGNORECASE), _pattern(MEASURE)),
 ]

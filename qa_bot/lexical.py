@@ -7,6 +7,7 @@ finds them. Chat-style questions misspell exactly those words ("alepo",
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -26,6 +27,7 @@ MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;] )([A-Za-z][a-z]+)\b")
 NAME_SHARE = 0.9  # a word counts as a name when at least this share of its uses inside sentences are capitalised
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 ENGLISH_WORDS_LIMIT = 60_000  # most frequent English words used as "known, don't correct"
+SWAPPED_AMONG = 300  # a swapped three-letter typo is mended only to one of these commonest English words
 # With postings for more than this share of the passages, a question's keyword scores are
 # summed in one corpus-sized array (bm25s's way), not passage by passage: measured at
 # 1M synthetic passages, the crossover is between 1/32 and 1/8.
@@ -265,6 +267,11 @@ def split_compound(word: str) -> str:
     return f"{a} {b}"
 
 
+def one_short(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one letter left out: the commonest slip in chat."""
+    return len(word) == len(typed) + 1 and any(word[:i] + word[i + 1:] == typed for i in range(len(word)))
+
+
 class Speller:
     """Corrects a question's words towards the corpus vocabulary, then towards English.
 
@@ -279,12 +286,26 @@ class Speller:
             if len(word) >= 3 and word.isalpha():
                 self._corpus.create_dictionary_entry(word, count)
         self._english = english_frequencies()
+        self._commonest = {w: i for i, w in enumerate(itertools.islice(self._english, SWAPPED_AMONG))}
 
     def correct(self, word: str) -> str:
         # A real word is what was meant: one edit would turn "date" into "fate", "baby"
         # into "Bab", "share" into "al-Shaer", "gone" into "one" and "Homs" into "homes".
-        if word in self._vocabulary or word in self._english or not word.isalpha() or len(word) < 4:
+        if word in self._vocabulary or word in self._english or not word.isalpha() or len(word) < 3:
             return word
+        if len(word) == 3:  # too short to guess at, except a slip of the fingers: "teh", "adn"
+            return self._swapped(word)
         distance = 1 if len(word) <= 5 else 2
-        found = self._corpus.lookup(word, Verbosity.TOP, max_edit_distance=distance)
-        return found[0].term if found else word
+        found = self._corpus.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        # Among the nearest, a word the typing dropped a letter of ("wich": "which", not
+        # "with"; "doin": "doing", not "down"), the most common in English ("ministr":
+        # "minister", not "ministry"), then in the corpus.
+        best = max(found, key=lambda s: (one_short(word, s.term), self._english.get(s.term, 0), s.count), default=None)
+        return best.term if best else word
+
+    def _swapped(self, word: str) -> str:
+        """The commonest English word that two neighbouring letters swapped back make,
+        among the most frequent ones: a three-letter typo has too many one-edit neighbours
+        ("teh": "ten", "tea", "the") for anything but the slip a phone keyboard makes."""
+        swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
+        return min((w for w in swaps if w in self._commonest), key=self._commonest.__getitem__, default=word)

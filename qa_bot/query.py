@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qa_bot.dates import MONTHS, WEEKDAYS, month_days
-from qa_bot.lexical import Speller, Vocabulary, dictionary_words, english_frequencies, tokenize, words
+from qa_bot.lexical import Speller, Vocabulary, dictionary_words, english_frequencies, one_short, tokenize, words
 
 # Common chat abbreviations; general English, not tied to any corpus.
 CHAT = {
@@ -276,8 +276,11 @@ class QueryParser:
             if dropped_g(lower) and lower not in self.vocabulary:
                 return lower + "g"
             fixed = self.speller.correct(lower)
-            if fixed == lower and lower not in self.vocabulary and not is_english(lower):
-                fixed = restored(lower) or lower  # an English word the corpus never writes ("ambasador")
+            if lower not in self.vocabulary and not is_english(lower) and not one_short(lower, fixed):
+                # An English word the corpus never writes ("ambasador"), or one the typing
+                # dropped a letter of where the nearest corpus word needs another edit
+                # ("startd": "started", not "state").
+                fixed = restored(lower) or fixed
             return word if fixed == lower else fixed
 
         return re.sub(r"[A-Za-z][A-Za-z0-9']*", fix, text)
@@ -331,6 +334,7 @@ def without_meta(text: str) -> str:
 
 # Capitalised words, brands in camel case ("iPhone", "YouTube"), acronyms, long numbers; not
 # a handle ("@AleppoNewsBot").
+SENTENCE_START = re.compile(r"[.!?]\s+$")  # what comes before a word that opens a sentence
 NAME = re.compile(r"(?<!@)\b(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z]{2,}|\d{3,})\b")
 LONG_NUMBER = re.compile(r"\b\d{3,}\b")  # years and figures; "12" in "Dec. 12" is a date, matched apart
 
@@ -346,11 +350,13 @@ def shouted(text: str) -> bool:
 
 def question_names(question: str) -> list[str]:
     """Capitalised words, acronyms and long numbers. The first word is capitalised by
-    grammar, not because it is a name, unless it is an acronym ("NYT: how much …")."""
+    grammar, not because it is a name, unless it is an acronym ("NYT: how much …"); so
+    is an English word opening a later sentence ("… in Jibrin. Which two villages …")."""
     found = list(NAME.finditer(question))
     if found and found[0].start() == 0 and found[0].group().istitle():
         found = found[1:]
-    return [m.group() for m in found]
+    return [m.group() for m in found if not (m.group().istitle() and SENTENCE_START.search(question, 0, m.start())
+                                             and is_english(m.group().lower()))]
 
 
 def is_english(word: str) -> bool:
@@ -365,7 +371,9 @@ def is_english(word: str) -> bool:
 
     if known(word) or chat_plural(word):
         return True
-    if any(word.endswith(suffix) and known(word[: -len(suffix)]) for suffix in ("s", "es", "d", "ly")):
+    if any(word.endswith(suffix) and known(word[: -len(suffix)]) for suffix in ("s", "es", "ly")):
+        return True
+    if word.endswith("ed") and known(word[:-1]):  # "datelined"; "startd" is a slip, not a word
         return True
     for suffix in ("ed", "ing", "er", "est"):  # "prepped" → "prep", "citing" → "cite"
         stem = word[: -len(suffix)]

@@ -140,13 +140,21 @@ def _role_token(doc: Doc) -> tuple[Token, str] | None:
             return named, "name of"
     if doc[0].lower_ == "name" and (objects := [c for c in doc[0].children if c.dep_ == "dobj"]):
         return objects[0], "name the"
-    for who in (t for t in doc if t.lower_ == "who" and t.head.lemma_ == "be"):  # "(do you know) who the X is"
+    for who in (t for t in doc if t.lower_ == "who" and t.head.lemma_ == "be" and not _object_of(t)):
+        # "(do you know) who the X is"
         chunks = [c for c in doc.noun_chunks if c.root.i != who.i and (
             c.root.head.i == who.head.i or c.start == who.head.i + 1)]  # the parse may hang it elsewhere
         if chunks and chunks[0].root.tag_ in ("NN", "NNP") and (
                 chunks[0].root.pos_ == "NOUN" or chunks[0].root.lower_ in PERSON_ROLES):
             return chunks[0].root, "who is"
     return None
+
+
+def _object_of(who: Token) -> bool:
+    """ "Who is the soldier pushing?" asks whom he pushes, not his name: the question
+    ends on a verb in -ing with nothing after it."""
+    last = next((t for t in reversed(who.doc) if not t.is_punct), who)
+    return last.tag_ == "VBG" and last.i > who.i and not any(c.i > last.i and not c.is_punct for c in last.children)
 
 
 def asked_role(question: str, about_credits: bool = False) -> Role | None:

@@ -25,7 +25,7 @@ from qa_bot.parsing import carries, parse, parsed
 from qa_bot.query import common_english
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 LOOK_BACK = 40  # paragraphs searched before the quote: news names a speaker in full once, often far above
 _SAYS = r"(?:said|says|told|added|wrote|warned|stated|explained|insisted|argued)"
@@ -141,11 +141,17 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str]
     known = {name.lower() for name in names}
     cased = any(ch.isupper() for ch in doc.text)  # then a name is capitalised: "foreign ministry" is none
     found = [t for t in subject if (t.pos_ == "PROPN" and (t.text[0].isupper() or not cased) or t.lower_ in known)
-             and t.lower_ not in PARTICLES and t.is_alpha]
+             and t.lower_ not in PARTICLES and t.is_alpha and not _in_clause(t, verb)]
     start = subject[0].i
     while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
         start -= 1  # a first name the parse left out
     return (found[-1].text, doc[start:subject[-1].i + 1].text) if found else None
+
+
+def _in_clause(token: Token, verb: Token) -> bool:
+    """In a clause of the subject, not its name: "Twitter" in "the reporter who put out
+    a video on Twitter"."""
+    return any(t.dep_ in ("relcl", "acl") for t in (token, *token.ancestors) if verb in t.ancestors)
 
 
 def speakers(doc: Doc) -> list[str]:

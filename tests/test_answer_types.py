@@ -47,6 +47,11 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How long has the city been divided?", hit("Aleppo has been divided since 2012."), None),
     ("How long a truce would the resolution have imposed?", hit("It would have imposed a seven-day cessation."), None),
     ("How long did the ceasefire last?", hit("A 48-hour ceasefire was agreed."), None),
+    ("What did a bag of bread cost in the east?", hit("Bread ran short in the besieged east."), "a sum of money"),
+    ("What did a bag of bread cost in the east?", hit("A bag of bread cost 1,500 Syrian pounds."), None),
+    ("How far is Aleppo from Damascus?", hit("Aleppo, in the north, rivalled Damascus."), "a distance"),
+    ("How far is Aleppo from Damascus?", hit("Aleppo lies 355 km north of Damascus."), None),
+    ("How far apart were Washington and Moscow?", hit("The two sides were poles apart."), None),  # not a distance
     ("How tall is the citadel?", hit("The citadel towers over the Old City."), "a size"),
     ("How long is the Euphrates river?", hit("The Euphrates runs 2,800 km to the Gulf."), None),
     ("What was Aleppo's population before the war?", hit("Aleppo, Syria's most populous city, is divided."), "a population"),

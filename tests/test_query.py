@@ -223,6 +223,8 @@ def test_english_questions_read_as_english(parser: QueryParser, question: str) -
     ("2020 population of Aleppo", ["2020", "Aleppo"]),
     ("How do I reset an iPhone or a PlayStation?", ["iPhone", "PlayStation"]),  # brands in camel case
     ("@AleppoNewsBot who is Abdul-Ghani Kassa?", ["Abdul", "Ghani", "Kassa"]),  # a handle is not asked about
+    # A later sentence opens with a capital too: an English word there is no name, a name still is.
+    ("The photo shows evacuees in Jibrin. Which two villages? Homs too.", ["Jibrin", "Homs"]),
 ])
 def test_names_a_question_asks_about(question: str, names: list[str]) -> None:
     assert question_names(question) == names
@@ -273,6 +275,23 @@ def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: Quer
                 "lettin", "journo", "photog"} & set(
         query.names), query.names
     assert "lol" not in query.text.split()
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("teh", "the"), ("adn", "and"),  # two neighbouring letters swapped, in a short common word
+    ("wich", "which"), ("doin", "doing"),  # a dropped letter, not the nearer "with" or "down"
+    ("ministr", "minister"),  # both one letter short: the commoner English word
+    ("startd", "started"), ("overal", "overall"),  # English, where the nearest corpus word takes two edits
+])
+def test_a_slip_is_mended_to_the_word_the_typing_most_likely_meant(parser: QueryParser, typed: str,
+                                                                  meant: str) -> None:
+    assert meant in parser.parse(f"what {typed} aleppo").text.split()
+
+
+def test_three_letter_words_are_mended_only_for_a_swap_into_a_common_word(vocabulary) -> None:
+    speller = Speller(vocabulary)
+    assert speller.correct("hwo") in {"who", "how"} and speller.correct("sdf") == "sdf"
+    assert speller.correct("zaq") == "zaq"  # no swap makes a word
 
 
 def test_a_word_typed_one_letter_short_is_a_slip_not_a_name(parser: QueryParser) -> None:

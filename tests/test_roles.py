@@ -119,10 +119,16 @@ def test_a_name_inside_a_quotation_is_not_in_apposition_to_the_title_after_it() 
     "Who is Rami Abdel Rahman?",  # asks about a name, not for one
     "Who were the victims of the strikes?",  # a description answers
     "How many people fled Aleppo?",
+    "In the Dec. 7 picture, who is the member of the government forces pushing?",  # whom he pushes
 ])
 def test_questions_that_ask_for_no_name_are_not_checked(question: str) -> None:
     assert asked_role(question) is None
     assert unnamed_role(question, [BOY]) is None
+
+
+def test_who_a_role_holder_is_is_still_asked_with_a_verb_that_has_its_object() -> None:
+    assert asked_role("Who is the soldier standing next to the tank?") is not None
+    assert asked_role("Who is the member of the government forces?") is not None
 
 
 def test_bylines_and_credits_answer_who_wrote_or_photographed() -> None:

@@ -161,6 +161,13 @@ def test_the_asked_speaker_is_the_last_word_of_the_subjects_name() -> None:
     assert asked_speaker("What did Iran's foreign ministry say about the victory?") == ("Iran", "Iran's foreign ministry")
 
 
+def test_a_name_in_a_clause_of_the_subject_is_not_the_speaker() -> None:
+    """Twitter does not speak in "the reporter who put out a video on Twitter"."""
+    question = "That citizen reporter who put out a video on Twitter - what did he tell the fighters to do?"
+    assert asked_speaker(question) is None
+    assert asked_speaker("What did Bilal Abdul Kareem, who filmed on Twitter, tell the fighters to do?")[0] == "Kareem"
+
+
 def test_without_its_parser_the_speaker_check_is_off(without_parser) -> None:
     assert unheard_speaker("What did Assad say in his speech?", [THANKING], names_outlet=False) is None
 
