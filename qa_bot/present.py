@@ -35,10 +35,13 @@ def asks_after(question: str, newest: str | None, today: date) -> bool:
         return False
 
 
-# "afterwards" and "finally" are left out, and "later" counts only in a yes-no question
-# or after "happened": they also order events inside the coverage ("which areas did they
-# take afterwards?", "when did the army finally take it?", "who later told Reuters?").
+# "afterwards", "finally" and "end up" are left out, and "later" counts only in a yes-no
+# question, after "happened" or in a passive ("were later released"): they also order
+# events inside the coverage ("which areas did they take afterwards?", "when did the army
+# finally take it?", "who later told Reuters?", "where did people fleeing Bustan al-Qasr
+# end up?").
 LATER = re.compile(r"\b(?:eventually|ultimately|subsequently|in\s+the\s+end|since\s+then|(?:went|go)\s+on\s+to"
+                   r"|(?:were|was|been)\s+later"
                    r"|(?:did|do|does|was|were|has|have|had|is|are)\b[^?]*\bever\b"
                    r"|^\W*(?:did|does|do|was|were|has|have|had|is|are)\b[^?]*\blater|\bhappened\b[^?]*\blater"
                    r"|(?:after|once)\s+the\s+(?:fighting|battle|war|siege|offensive|evacuations?)\s+(?:had\s+)?"

@@ -198,7 +198,7 @@ class QueryParser:
         corrected = self._correct(without_meta(text_wo_outlets))
         candidates = [w for w in words(corrected) if w not in QUESTION_WORDS]
         # One tokenize call for the question and its words: each call costs ~0.1 ms.
-        question_tokens, *word_tokens = tokenize([corrected + periphrased(corrected), *candidates])
+        question_tokens, *word_tokens = tokenize([corrected + periphrased(corrected, self.vocabulary), *candidates])
         content = [w for w, kept in zip(candidates, word_tokens) if kept]
         names = self._names(question, content)
         return Query(
@@ -320,9 +320,14 @@ PERIPHRASES = {
 PERIPHRASED = [(re.compile(rf"\b{pattern}\b", re.IGNORECASE), title) for pattern, title in PERIPHRASES.items()]
 
 
-def periphrased(text: str) -> str:
-    """The titles the question's journalese stands for, as extra words to search."""
-    return "".join(f" {title}" for pattern, title in PERIPHRASED if pattern.search(text))
+def periphrased(text: str, vocabulary: Vocabulary | None = None) -> str:
+    """The titles the question's journalese stands for, and, for an abbreviation the
+    corpus never writes, the words it writes instead ("UK-based": "Britain-based"), as
+    extra words to search."""
+    titles = "".join(f" {title}" for pattern, title in PERIPHRASED if pattern.search(text))
+    unwritten = [a for a in SPELLED if vocabulary is not None and a not in vocabulary]
+    spelled = (SPELLED[a][2:] for a in unwritten if re.search(rf"(?<![\w.]){a.upper()}(?![\w.])", text))
+    return titles + "".join(f" {form}" for forms in spelled for form in forms)
 
 
 def without_meta(text: str) -> str:

@@ -114,10 +114,14 @@ def introduce_speakers(hits: list[Hit], earlier: EarlierParagraphs) -> list[Hit]
 # "said Rami Abdel Rahman", "RIA quoted Ryabkov") or the source after "according to".
 CHECKED = 3
 ASKS_SAID = re.compile(r"\b(?:what|wat|wht)\s+(?:did|does|do|has|have|had)\b.*\b(?:say|said|tell|told|claim|announce"
-                       r"|tweet|write|warn)\b", re.IGNORECASE)
+                       r"|tweet|write|warn|think)\b"
+                       r"|\bhow\s+(?:did|does|do|has|have|had)\b.*\b(?:react|respond|reply|feel|felt|view)\b", re.IGNORECASE)
+# A reaction or a feeling is told in what its holder says: "How did Iran respond?"
+REACTION = {"react", "respond", "reply", "feel", "think", "view"}
 SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn", "add", "state", "declare",
           "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
-          "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge"}
+          "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge",
+          "react", "respond", "reply"}
 SPEAKING_ROLES = {"nsubj", "agent"}  # "Lavrov said", "was said by"
 # Who is quoted speaks, whoever does the quoting: "RIA quoted Ryabkov", "Lavrov was quoted".
 # (Who is accused or told does not: "the UN accused Assad forces".)
@@ -133,7 +137,8 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str]
     question's names as the corpus writes them): the parser reads "assad" as an adverb."""
     if not ASKS_SAID.search(question) or (doc := parse(question)) is None:
         return None
-    verb = next((t for t in doc if t.lemma_.lower() in SPEECH and any(c.dep_ == "nsubj" for c in t.children)), None)
+    verb = next((t for t in doc if t.lemma_.lower() in SPEECH | REACTION and any(c.dep_ == "nsubj" for c in t.children)),
+                None)
     if verb is None:
         return None
     # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.

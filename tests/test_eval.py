@@ -41,8 +41,9 @@ POSTSCRIPT = REPO / "tests" / "data" / "postscript_qa.jsonl"
 AFTERWORD, MARGINALIA, APPENDIX, COLOPHON, ADDENDUM, FOOTNOTE, ERRATA, REJOINDER = (
     REPO / "tests" / "data" / f"{name}_qa.jsonl"
     for name in ("afterword", "marginalia", "appendix", "colophon", "addendum", "footnote", "errata", "rejoinder"))
-PREFACE, SIDEBAR, GLOSS, SCHOLIUM = (REPO / "tests" / "data" / f"{name}_qa.jsonl"
-                                     for name in ("preface", "sidebar", "gloss", "scholium"))
+PREFACE, SIDEBAR, GLOSS, SCHOLIUM, PROEM, ENVOI, CODICIL, EXCURSUS = (
+    REPO / "tests" / "data" / f"{name}_qa.jsonl"
+    for name in ("preface", "sidebar", "gloss", "scholium", "proem", "envoi", "codicil", "excursus"))
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -446,6 +447,15 @@ LATER_SETS = {
     "sidebar": LaterSet(SIDEBAR, 64, 16, r1=0.95, r5=0.97, abstention=0.85, false=0.05),
     "gloss": LaterSet(GLOSS, 64, 16, r1=0.93, r5=0.97, abstention=0.8, false=0.05),
     "scholium": LaterSet(SCHOLIUM, 64, 16, r1=0.93, r5=0.97, abstention=0.8, false=0.05),
+    # Round 4, written blind and first run on the code round 3 had shaped: abstention
+    # proem .750 (.625 on the session's starting code), envoi .812 (.812), codicil .688
+    # (.688), excursus .688 (.688); R@1 .958/.979/.917/.896, R@5 1/.979/.979/.958, false
+    # abstention 0/0/.021/.042. Their misses led to a reaction or a feeling asked of a named
+    # holder ("How did Iran respond?") and a fate asked of "all of Rania's children".
+    "proem": LaterSet(PROEM, 64, 16, r1=0.93, r5=0.97, abstention=0.8, false=0.05),
+    "envoi": LaterSet(ENVOI, 64, 16, r1=0.95, r5=0.97, abstention=0.8, false=0.05),
+    "codicil": LaterSet(CODICIL, 64, 16, r1=0.9, r5=0.97, abstention=0.75, false=0.05),
+    "excursus": LaterSet(EXCURSUS, 64, 16, r1=0.88, r5=0.95, abstention=0.9, false=0.05),
 }
 
 

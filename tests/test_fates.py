@@ -23,6 +23,9 @@ COUPLE = told("Tajeddin Ahmed takes a picture of his wife, Kefa Jawish, walking 
     ("Was Shadi's father released after he was arrested?", [SHADI], "Shadi's father"),
     ("What happened to Shadi's father after he was arrested?", [SHADI], "Shadi's father"),
     ("Did Tajeddin Ahmed and Kefa Jawish find their house still standing?", [COUPLE], "Tajeddin Ahmed and Kefa Jawish"),
+    ("Did all of Shadi's children survive the siege?", [SHADI], "Shadi's children"),  # a quantifier before the name
+    ("Did Bilal Abdul Kareem and his crew make it out of eastern Aleppo alive?", [KAREEM],
+     "Bilal Abdul Kareem and his crew"),  # a longer description
 ])
 def test_a_passage_that_meets_the_person_before_the_outcome_does_not_answer(question: str, hits: list,
                                                                           who: str) -> None:

@@ -317,6 +317,13 @@ def test_journalese_for_a_title_also_searches_the_title(parser: QueryParser, que
     assert stems <= set(parser.parse(question).tokens)
 
 
+def test_an_abbreviation_the_corpus_never_writes_also_searches_what_it_writes() -> None:
+    corpus = Vocabulary.build(["The UN said the Britain-based monitor counted the dead."])
+    assert "Britain" in periphrased("Who heads the UK-based monitor?", corpus)
+    assert "United Nations" not in periphrased("What did the UN say?", corpus)  # written as "UN": found as it is
+    assert periphrased("Did they tell us?", corpus) == ""  # the pronoun is no abbreviation
+
+
 def test_questions_without_journalese_search_their_own_words_only(parser: QueryParser) -> None:
     question = "Who is the head of the Syrian Observatory?"
     assert periphrased(question) == ""

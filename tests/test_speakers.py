@@ -161,6 +161,14 @@ def test_the_asked_speaker_is_the_last_word_of_the_subjects_name() -> None:
     assert asked_speaker("What did Iran's foreign ministry say about the victory?") == ("Iran", "Iran's foreign ministry")
 
 
+def test_a_reaction_or_a_feeling_is_asked_of_its_holder() -> None:
+    """ "How did Iran respond?" is answered where Iran says something, as "what did Iran say?" is."""
+    assert asked_speaker("How did Iran's government respond to Jan Egeland's tweet?")[0] == "Iran"
+    assert asked_speaker("How did Kefa Jawish feel when she saw her house?")[0] == "Jawish"
+    assert asked_speaker("What did Jan Egeland think of the talks?")[0] == "Egeland"
+    assert asked_speaker("How did the rebels react?") is None  # no name: any passage may tell
+
+
 def test_a_name_in_a_clause_of_the_subject_is_not_the_speaker() -> None:
     """Twitter does not speak in "the reporter who put out a video on Twitter"."""
     question = "That citizen reporter who put out a video on Twitter - what did he tell the fighters to do?"
