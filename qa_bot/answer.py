@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from qa_bot.about import asks_about_coverage, asks_about_piece
+from qa_bot.advice import REPLY as ADVICE_REPLY
+from qa_bot.advice import asks_advice
 from qa_bot.anonymous import unnamed_speaker
 from qa_bot.answer_types import missing_answer_type
 from qa_bot.embed import Embedder, load_embedder
@@ -110,6 +112,8 @@ def question_problem(question: str) -> str | None:
         return "Please type a question — for example: “What were the children in Hanano waiting for?”"
     if chat := small_talk(text):
         return chat
+    if asks_advice(text):
+        return ADVICE_REPLY
     if len(text) > MAX_QUESTION_CHARS:
         return f"That message is {len(text):,} characters long. Please ask one question in under {MAX_QUESTION_CHARS} characters."
     letters = [ch for ch in text if ch.isalpha()]
