@@ -267,6 +267,11 @@ def split_compound(word: str) -> str:
     return f"{a} {b}"
 
 
+# Chat spellings of a sound that English writes otherwise.
+SOUNDS = {"shun": "tion", "shuns": "tions", "shen": "tion", "shens": "tions"}
+SOUNDED = re.compile(r"(?:shuns?|shens?)$")
+
+
 def one_short(typed: str, word: str) -> bool:
     """Whether `typed` is `word` with one letter left out: the commonest slip in chat."""
     return len(word) == len(typed) + 1 and any(word[:i] + word[i + 1:] == typed for i in range(len(word)))
@@ -297,6 +302,9 @@ class Speller:
             return self._swapped(word)
         distance = 1 if len(word) <= 5 else 2
         found = self._corpus.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        if not found and (sounded := SOUNDED.sub(lambda m: SOUNDS[m.group().lower()], word)) != word:
+            # Spelt as said ("resolushun", "evacuashun"): too far for edits, near once respelt.
+            found = self._corpus.lookup(sounded, Verbosity.CLOSEST, max_edit_distance=distance)
         # Among the nearest, a word the typing dropped a letter of ("wich": "which", not
         # "with"; "doin": "doing", not "down"), the most common in English ("ministr":
         # "minister", not "ministry"), then in the corpus.

@@ -282,6 +282,7 @@ def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: Quer
     ("wich", "which"), ("doin", "doing"),  # a dropped letter, not the nearer "with" or "down"
     ("ministr", "minister"),  # both one letter short: the commoner English word
     ("startd", "started"), ("overal", "overall"),  # English, where the nearest corpus word takes two edits
+    ("resolushun", "resolution"), ("evacuashun", "evacuation"),  # spelt as said
 ])
 def test_a_slip_is_mended_to_the_word_the_typing_most_likely_meant(parser: QueryParser, typed: str,
                                                                   meant: str) -> None:
