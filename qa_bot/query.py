@@ -275,6 +275,8 @@ class QueryParser:
                 return lower[:-1] + "s"
             if dropped_g(lower) and lower not in self.vocabulary:
                 return lower + "g"
+            if lower not in self.vocabulary and inflected(lower):  # "bused" is a word, not a slip for "used"
+                return word
             fixed = self.speller.correct(lower)
             if lower not in self.vocabulary and not is_english(lower) and not one_short(lower, fixed):
                 # An English word the corpus never writes ("ambasador"), or one the typing
@@ -386,6 +388,18 @@ def is_english(word: str) -> bool:
                 known(stem) or (stem[-1] == stem[-2] and known(stem[:-1])) or known(stem + "e")):
             return True
     return any(word.endswith(suffix) and known(word[: -len(suffix)] + "y") for suffix in ("ies", "ied"))
+
+
+def inflected(word: str) -> bool:
+    """A past or a participle of a common English verb, spelt by rule ("bused", "bussed",
+    "citing"): the frequency list lacks many, and the nearest corpus word is another verb."""
+    english = common_english()
+    for suffix in ("ed", "ing"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and (
+                base in english or base + "e" in english or (base[-1] == base[-2] and base[:-1] in english)):
+            return True
+    return False
 
 
 def dropped_g(word: str) -> bool:

@@ -289,6 +289,12 @@ def test_a_slip_is_mended_to_the_word_the_typing_most_likely_meant(parser: Query
     assert meant in parser.parse(f"what {typed} aleppo").text.split()
 
 
+@pytest.mark.parametrize("word", ["bused", "bussed", "citing"])
+def test_a_verb_inflected_by_rule_is_a_word_not_a_slip(parser: QueryParser, word: str) -> None:
+    """"bused" is missing from the frequency list; the nearest corpus word, "used", is another verb."""
+    assert word in parser.parse(f"how many rebels were {word} out of aleppo").text.split()
+
+
 def test_three_letter_words_are_mended_only_for_a_swap_into_a_common_word(vocabulary) -> None:
     speller = Speller(vocabulary)
     assert speller.correct("hwo") in {"who", "how"} and speller.correct("sdf") == "sdf"
