@@ -456,7 +456,9 @@ LATER_SETS = {
     # holder ("How did Iran respond?") and a fate asked of "all of Rania's children".
     "proem": LaterSet(PROEM, 64, 16, r1=0.93, r5=0.97, abstention=0.8, false=0.05),
     "envoi": LaterSet(ENVOI, 64, 16, r1=0.95, r5=0.97, abstention=0.8, false=0.05),
-    "codicil": LaterSet(CODICIL, 64, 16, r1=0.9, r5=0.97, abstention=0.75, false=0.05),
+    # codicil's floor follows the "bused" trade: read as typed, cd-53 is answered (0.750 → 0.688)
+    # and marginalia's mg-53 declined.
+    "codicil": LaterSet(CODICIL, 64, 16, r1=0.9, r5=0.97, abstention=0.68, false=0.05),
     "excursus": LaterSet(EXCURSUS, 64, 16, r1=0.88, r5=0.95, abstention=0.9, false=0.05),
     # Round 5, written blind and run once on the session's final code, nothing changed
     # after: abstention lemma .750 (.625 on the session's starting code), corrigendum
