@@ -52,10 +52,11 @@ SHARE = re.compile(r"%|\bper\s*cent\b|\bpercent|\b(?:half|third|thirds|quarter|q
                    re.IGNORECASE)
 DURATION = re.compile(rf"\b(?:{_NUMBER}|several|many|few|a|an)[-\s]+(?:years?|months?|weeks?|days?|hours?|decades?|minutes?)\b"
                       r"|\b(?:since|until|till)\b|\bfor\s+(?:years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
-MEASURE = re.compile(r"\b\d[\d,.]*[-\s]*(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
+_DISTANCE_UNITS = r"km|kilomet(?:er|re)s?|miles?"
+MEASURE = re.compile(rf"\b\d[\d,.]*[-\s]*(?:{_DISTANCE_UNITS}|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
-DISTANCE = re.compile(r"\b\d[\d,.]*[-\s]*(?:km|kilomet(?:er|re)s?|miles?)\b|\b(?:an?|one|two|three|several|few)\s+hours?['’]?\s+"
+DISTANCE = re.compile(rf"\b\d[\d,.]*[-\s]*(?:{_DISTANCE_UNITS})\b|\b(?:an?|one|two|three|several|few)\s+hours?['’]?\s+"
                       r"(?:drive|walk|journey)\b", re.IGNORECASE)
 # A language's name is also its people's ("Russian", "Turkish"): only words about speech count.
 LANGUAGE = re.compile(r"\b(?:languages?|tongues?|dialects?|Arabic|Aramaic|spoken|speak|speaks|translat\w*)\b",

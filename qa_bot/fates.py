@@ -25,7 +25,8 @@ from qa_bot.roles import CREDITED, is_person
 
 CHECKED = 3  # how many of the first results may tell it
 AFTER, BEFORE = 8, 3  # words from the person to the outcome told of them ("X, a photographer, survived")
-_WHO = r"(?:(?:all|both|any|each|either|none)\s+of\s+)?(?:[\w'’.-]+\s+){0,6}?[\w'’.-]+"
+_OF_THEM = r"(?:all|both|any|each|either|none)\s+of\s+"  # "all of Rania's children"
+_WHO = rf"(?:{_OF_THEM})?(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+"
 _CUE = (r"(?:surviv\w*|escaped?|(?:make|made|get|got)\s+(?:it\s+)?out|released|freed|rescued|(?:still\s+)?alive"
         r"|find\s+.+?\s+still\s+(?:standing|intact|there))")
 ASKS_FATE = re.compile(
@@ -52,7 +53,7 @@ def untold_fate(question: str, hits: list[Hit], names: Collection[str] = ()) -> 
     if not (asked := ASKS_FATE.search(question)):
         return None
     who = re.sub(r"^\W+|\W+$", "", asked.group("who") or asked.group("whom"))
-    who = re.sub(r"^(?:all|both|any|each|either|none)\s+of\s+", "", who, flags=re.IGNORECASE)  # "all of Rania's children"
+    who = re.sub(rf"^{_OF_THEM}", "", who, flags=re.IGNORECASE)
     words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", who) if w.lower() not in PARTICLES]
     known = {name.lower() for name in names}
     named = [w[:1].isupper() or "-" in w and w.split("-")[-1][:1].isupper() or w.lower() in known for w in words]

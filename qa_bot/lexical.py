@@ -269,7 +269,7 @@ def split_compound(word: str) -> str:
 
 # Chat spellings of a sound that English writes otherwise.
 SOUNDS = {"shun": "tion", "shuns": "tions", "shen": "tion", "shens": "tions"}
-SOUNDED = re.compile(r"(?:shuns?|shens?)$")
+SOUNDED = re.compile("(?:" + "|".join(SOUNDS) + ")$")
 
 
 def one_short(typed: str, word: str) -> bool:

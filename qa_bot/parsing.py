@@ -96,11 +96,11 @@ def mentions(text: str, name: str) -> Iterator[re.Match[str]]:
         yield from re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text, 0 if form.isupper() else re.IGNORECASE)
 
 
-def outside_clauses(token: Token, head: Token) -> bool:
+def outside_clauses(token: Token, head: Token, clauses: tuple[str, ...] = ("relcl", "acl", "appos")) -> bool:
     """Not in a clause hanging off the head ("the spokesman who called it terrifying", "the
     diplomat, the one who said …")."""
     chain = [token, *(a for a in token.ancestors if head in a.ancestors)]
-    return not any(t.dep_ in ("relcl", "acl", "appos") for t in chain)
+    return not any(t.dep_ in clauses for t in chain)
 
 
 def phrase(head: Token) -> str:

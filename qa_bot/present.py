@@ -27,12 +27,10 @@ FRESH_DAYS = 1  # a newest piece from yesterday still tells of today
 
 def asks_after(question: str, newest: str | None, today: date) -> bool:
     """The question asks about today or later, and the coverage ended before that."""
-    if not newest or not PRESENT.search(question):
+    newest_day = _day(newest)
+    if newest_day is None or not PRESENT.search(question):
         return False
-    try:
-        return (today - date.fromisoformat(newest)).days > FRESH_DAYS
-    except ValueError:
-        return False
+    return (today - newest_day).days > FRESH_DAYS
 
 
 # "afterwards", "finally" and "end up" are left out, and "later" counts only in a yes-no

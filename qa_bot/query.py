@@ -11,6 +11,7 @@ import itertools
 import re
 import string
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -382,22 +383,23 @@ def is_english(word: str) -> bool:
         return True
     if word.endswith("ed") and known(word[:-1]):  # "datelined"; "startd" is a slip, not a word
         return True
-    for suffix in ("ed", "ing", "er", "est"):  # "prepped" → "prep", "citing" → "cite"
-        stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) >= 3 and (
-                known(stem) or (stem[-1] == stem[-2] and known(stem[:-1])) or known(stem + "e")):
-            return True
+    if _by_rule(word, ("ed", "ing", "er", "est"), known):  # "prepped" → "prep", "citing" → "cite"
+        return True
     return any(word.endswith(suffix) and known(word[: -len(suffix)] + "y") for suffix in ("ies", "ied"))
 
 
 def inflected(word: str) -> bool:
     """A past or a participle of a common English verb, spelt by rule ("bused", "bussed",
     "citing"): the frequency list lacks many, and the nearest corpus word is another verb."""
-    english = common_english()
-    for suffix in ("ed", "ing"):
-        base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= 3 and (
-                base in english or base + "e" in english or (base[-1] == base[-2] and base[:-1] in english)):
+    return _by_rule(word, ("ed", "ing"), common_english().__contains__)
+
+
+def _by_rule(word: str, suffixes: tuple[str, ...], known: Callable[[str], bool]) -> bool:
+    """The word is a known one with a suffix, its last consonant doubled or its e dropped."""
+    for suffix in suffixes:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and (
+                known(stem) or (stem[-1] == stem[-2] and known(stem[:-1])) or known(stem + "e")):
             return True
     return False
 

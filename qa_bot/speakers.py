@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from qa_bot.joining import joined_passage, parts
 from qa_bot.models import Hit, Passage
-from qa_bot.parsing import carries, parse, parsed
+from qa_bot.parsing import carries, outside_clauses, parse, parsed
 from qa_bot.query import common_english
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 LOOK_BACK = 40  # paragraphs searched before the quote: news names a speaker in full once, often far above
 _SAYS = r"(?:said|says|told|added|wrote|warned|stated|explained|insisted|argued)"
@@ -122,6 +122,7 @@ SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn"
           "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
           "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge",
           "react", "respond", "reply"}
+ASKED = SPEECH | REACTION  # the verbs a question asks of someone
 SPEAKING_ROLES = {"nsubj", "agent"}  # "Lavrov said", "was said by"
 # Who is quoted speaks, whoever does the quoting: "RIA quoted Ryabkov", "Lavrov was quoted".
 # (Who is accused or told does not: "the UN accused Assad forces".)
@@ -137,26 +138,20 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str]
     question's names as the corpus writes them): the parser reads "assad" as an adverb."""
     if not ASKS_SAID.search(question) or (doc := parse(question)) is None:
         return None
-    verb = next((t for t in doc if t.lemma_.lower() in SPEECH | REACTION and any(c.dep_ == "nsubj" for c in t.children)),
-                None)
+    verb = next((t for t in doc if t.lemma_.lower() in ASKED and any(c.dep_ == "nsubj" for c in t.children)), None)
     if verb is None:
         return None
     # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.
     subject = sorted(t for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
     known = {name.lower() for name in names}
     cased = any(ch.isupper() for ch in doc.text)  # then a name is capitalised: "foreign ministry" is none
+    # Not a name in a clause of the subject: "Twitter" in "the reporter who put out a video on Twitter".
     found = [t for t in subject if (t.pos_ == "PROPN" and (t.text[0].isupper() or not cased) or t.lower_ in known)
-             and t.lower_ not in PARTICLES and t.is_alpha and not _in_clause(t, verb)]
+             and t.lower_ not in PARTICLES and t.is_alpha and outside_clauses(t, verb, ("relcl", "acl"))]
     start = subject[0].i
     while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
         start -= 1  # a first name the parse left out
     return (found[-1].text, doc[start:subject[-1].i + 1].text) if found else None
-
-
-def _in_clause(token: Token, verb: Token) -> bool:
-    """In a clause of the subject, not its name: "Twitter" in "the reporter who put out
-    a video on Twitter"."""
-    return any(t.dep_ in ("relcl", "acl") for t in (token, *token.ancestors) if verb in t.ancestors)
 
 
 def speakers(doc: Doc) -> list[str]:
