@@ -56,6 +56,11 @@ _DISTANCE_UNITS = r"km|kilomet(?:er|re)s?|miles?"
 MEASURE = re.compile(rf"\b\d[\d,.]*[-\s]*(?:{_DISTANCE_UNITS}|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
+# A reading of the weather: "How cold was it?" is answered by "freezing" or "-5C", not
+# by "the winter cold"; "How much snow fell?" by a depth.
+WEATHER = re.compile(r"-?\d+(?:\.\d+)?\s*(?:°|º|degrees?\b|[CF]\b)|\b(?:celsius|fahrenheit|freezing|sub-zero"
+                     r"|below\s+zero|frost|frosty)\b|\b\d[\d,.]*\s*(?:inches|inch|in\.|cm|centimet(?:er|re)s?"
+                     r"|millimet(?:er|re)s?|mm)\b", re.IGNORECASE)
 DISTANCE = re.compile(rf"\b\d[\d,.]*[-\s]*(?:{_DISTANCE_UNITS})\b|\b(?:an?|one|two|three|several|few)\s+hours?['’]?\s+"
                       r"(?:drive|walk|journey)\b", re.IGNORECASE)
 # A language's name is also its people's ("Russian", "Turkish"): only words about speech count.
@@ -83,7 +88,7 @@ GENERIC_COUNTS = {
     "individuals", "syrians", "casualties", "deaths", "dead", "victims", "fatalities", "wounded", "injured",
     "evacuees", "refugees", "displaced", "survivors", "detainees", "prisoners", "hostages", "fighters", "rebels",
     "troops", "soldiers", "militants", "gunmen", "insurgents", "countries", "nations", "states", "members",
-    "governments", "delegations", "times",
+    "governments", "delegations", "times", "guys", "folks", "noncombatants", "non-combatants", "lives", "souls",
 }
 # Fighters are counted with the word for their side: a toll of civilians, or of rebels,
 # does not answer "how many soldiers were killed". "Fighters" serve either side.
@@ -197,7 +202,7 @@ def counts_side(texts: list[str], noun: str) -> bool:
 # "How many people were evacuated from Fuaa and Kafraya?" is not answered by "Fuaa and
 # Kafraya, two Shiite villages": a figure followed by another plural counts that.
 PEOPLE_COUNTS = {"people", "persons", "civilians", "residents", "inhabitants", "individuals", "syrians", "evacuees",
-                 "refugees", "displaced"}
+                 "refugees", "displaced", "folks", "noncombatants", "non-combatants"}
 FIGURE_THEN = re.compile(rf"\b(?:{_NUMBER}|dozens|hundreds|thousands|millions)\b((?:\s+[a-z'-]+){{0,3}})", re.IGNORECASE)
 
 
@@ -269,6 +274,9 @@ ANSWER_TYPES = [
     # "How far is Aleppo from Damascus?"; not "how far apart" two positions were.
     AnswerType("a distance", re.compile(r"\bhow\s+far\s+(?:is|was|are|were)\b(?![^?]*\bapart\b)[^?]*\bfrom\b"
                                         r"|\bwhat\s+(?:is|was)\s+the\s+distance\b", re.IGNORECASE), _pattern(DISTANCE)),
+    AnswerType("a reading of the weather", re.compile(r"\btemperatures?\b|\bhow\s+(?:cold|hot|warm|chilly)\b"
+                                                    r"|\bhow\s+many\s+degrees\b|\bhow\s+much\s+(?:snow|rain)\b"
+                                                    r"|\b(?:snowfall|rainfall)\b", re.IGNORECASE), _pattern(WEATHER)),
     AnswerType("a size", re.compile(r"\bhow\s+(?:tall|high|big|large|wide|deep|long\s+(?:is|was|are|were)\s+the)\b",
                                     re.IGNORECASE), _pattern(MEASURE)),
 ]

@@ -24,6 +24,7 @@ WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # A word preceded by a letter, digit or comma and a space: inside a sentence, where a
 # capital means a name ("in Hanano", "said Rami"), not the start of one.
 MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;] )([A-Za-z][a-z]+)\b")
+CAPITALISED_PAIR = re.compile(r"(?<=[\w,;] )([A-Z][a-z]+)\s+(?=([A-Z][a-z]+)\b)")  # inside a sentence
 NAME_SHARE = 0.9  # a word counts as a name when at least this share of its uses inside sentences are capitalised
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 ENGLISH_WORDS_LIMIT = 60_000  # most frequent English words used as "known, don't correct"
@@ -183,9 +184,11 @@ class Vocabulary:
     and the words the corpus writes as names: a question typed in lower case ("what
     did kassa say in hanano") has no capitals left to tell its names by."""
 
-    def __init__(self, counts: Counter[str], names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, counts: Counter[str], names: frozenset[str] = frozenset(),
+                 phrases: frozenset[str] = frozenset()) -> None:
         self.counts = counts
         self.names = names
+        self.phrases = phrases  # pairs of words the corpus writes capitalised together ("security council")
         self.total = sum(counts.values())
 
     @classmethod
@@ -200,16 +203,18 @@ class Vocabulary:
                 inside[word.lower()] += 1
                 capitalised[word.lower()] += word[0].isupper()
         names = frozenset(w for w, n in inside.items() if capitalised[w] >= NAME_SHARE * n)
-        return cls(counts, names)
+        phrases = frozenset(f"{a} {b}".lower() for text in texts for a, b in CAPITALISED_PAIR.findall(text))
+        return cls(counts, names, phrases)
 
     def save(self, path: Path) -> None:
-        data = {"counts": dict(self.counts.most_common()), "names": sorted(self.names)}
+        data = {"counts": dict(self.counts.most_common()), "names": sorted(self.names),
+                "phrases": sorted(self.phrases)}
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(Counter(data["counts"]), frozenset(data["names"]))
+        return cls(Counter(data["counts"]), frozenset(data["names"]), frozenset(data.get("phrases", [])))
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts

@@ -42,7 +42,8 @@ CHAT = {
     "bcos": "because", "acc": "according", "wrt": "about", "gvmt": "government", "govnt": "government",
     "gvmnt": "government", "thnx": "thanks", "yest": "yesterday", "foto": "photo", "fotos": "photos",
     "grp": "group", "grps": "groups", "journo": "journalist", "journos": "journalists", "photog": "photographer",
-    "photogs": "photographers",
+    "photogs": "photographers", "nbhd": "neighborhood", "nbhds": "neighborhoods", "nbhood": "neighborhood",
+    "hosp": "hospital", "evac": "evacuation", "evacs": "evacuations", "vid": "video", "vids": "videos",
 }
 # Chat interjections say nothing to search for ("… take a selfie lol"): dropped.
 CHAT.update(dict.fromkeys(["lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "omg", "tbh", "imo", "imho",
@@ -242,10 +243,19 @@ class QueryParser:
             return [name for asked in question_names(question)
                     for name in (NAME.findall(ALIASES[asked.lower()]) if asked.lower() in ALIASES else [asked])]
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
+        phrased = self._phrased(question)
         found = [w for w in bare if w.isalpha() and (
-            w in self.vocabulary.names or w in DEMONYMS or w in COUNTRIES
+            w in DEMONYMS or w in COUNTRIES
+            or (w in self.vocabulary.names and (not everyday(w) or w in CITIES or w in phrased))
             or (w not in self.vocabulary and not is_english(w) and not restored(w)))]
         return found + LONG_NUMBER.findall(question)
+
+    def _phrased(self, question: str) -> set[str]:
+        """The question's words that, with a neighbour, make a name the corpus writes
+        ("security council"); an everyday word is a name only so ("the outside world")."""
+        typed = words(question.lower())
+        pairs = [(a, b) for a, b in zip(typed, typed[1:]) if f"{a} {b}" in self.vocabulary.phrases]
+        return {w for pair in pairs for w in pair}
 
     def english_share(self, question: str) -> float:
         """How English a question reads: misspellings count when the speller mends
@@ -365,6 +375,20 @@ def question_names(question: str) -> list[str]:
         found = found[1:]
     return [m.group() for m in found if not (m.group().istitle() and SENTENCE_START.search(question, 0, m.start())
                                              and is_english(m.group().lower()))]
+
+
+def everyday(word: str) -> bool:
+    """Among English's commonest words: typed in lower case, "the outside world" names
+    nothing, though the corpus capitalises "World" (World Food Programme) nearly always."""
+    return word in everyday_english() and word not in MONTHS and word not in WEEKDAYS
+
+
+@lru_cache(maxsize=1)
+def everyday_english() -> frozenset[str]:
+    return frozenset(itertools.islice(english_frequencies(), EVERYDAY_WORDS))
+
+
+EVERYDAY_WORDS = 3_000
 
 
 def is_english(word: str) -> bool:

@@ -35,6 +35,10 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How many buses were used in the evacuation?", hit("Some 20 green buses left at dawn."), None),
     ("How many hospitals were hit?", hit("The last hospital in the east was hit twice, with 3 staff hurt."), None),
     ("How many civilians have been killed?", TOLL, None),
+    ("How many non-combatants had lost their lives?", TOLL, None),  # people under another name
+    ("how many guys did the forces shoot", hit("The forces shot four men in front of their families."), None),
+    ("How many lives were lost to rebel shelling?", hit("Rebel shelling killed 139 people in the west."), None),
+    ("How many lives were lost to rebel shelling?", hit("Rebel shelling hit the west for 3 weeks."), "that figure"),
     ("How many countries voted for the resolution?", VOTE, None),  # counted as votes
     ("How many deaths has the war caused?", hit("More than 300,000 people have been killed."), None),
     ("How many children does Rania have?", hit("Rania, a mother of four, splits them between two houses."), None),
@@ -52,6 +56,11 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How far is Aleppo from Damascus?", hit("Aleppo, in the north, rivalled Damascus."), "a distance"),
     ("How far is Aleppo from Damascus?", hit("Aleppo lies 355 km north of Damascus."), None),
     ("How far apart were Washington and Moscow?", hit("The two sides were poles apart."), None),  # not a distance
+    ("What was the temperature in Aleppo that night?", hit("Families huddled in the winter cold."),
+     "a reading of the weather"),
+    ("How cold was it in the east?", hit("Temperatures fell below freezing as families waited."), None),
+    ("How much snow fell in Boston?", hit("Boston's mayor spoke about the storm."), "a reading of the weather"),
+    ("How much snow fell in Boston?", hit("The storm left 8 inches of snow in Boston."), None),
     ("How tall is the citadel?", hit("The citadel towers over the Old City."), "a size"),
     ("How long is the Euphrates river?", hit("The Euphrates runs 2,800 km to the Gulf."), None),
     ("What was Aleppo's population before the war?", hit("Aleppo, Syria's most populous city, is divided."), "a population"),

@@ -152,9 +152,12 @@ def test_the_vocabulary_learns_which_words_the_corpus_writes_as_names(tmp_path) 
     # "district" are capitalised only where a sentence starts.
     assert {"hanano", "rami", "abdulrahman", "syrian"} <= vocabulary.names
     assert not {"children", "district", "in", "people", "the"} & vocabulary.names
+    # Pairs written capitalised inside a sentence; "In Hanano" opens one.
+    assert vocabulary.phrases == {"rami abdulrahman"}
     vocabulary.save(tmp_path / "vocabulary.json")
     loaded = Vocabulary.load(tmp_path / "vocabulary.json")
     assert loaded.names == vocabulary.names and loaded.counts == vocabulary.counts
+    assert loaded.phrases == vocabulary.phrases
 
 
 def test_a_words_share_of_the_corpus() -> None:

@@ -252,6 +252,19 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     assert parser.parse("What did Kassa say about the people of Hanano?").names == ["Kassa", "Hanano"]
 
 
+def test_an_everyday_word_the_corpus_capitalises_is_a_name_only_in_its_phrase() -> None:
+    """The corpus writes "World" capitalised (World Food Programme) and "Security
+    Council" together; typed in lower case, "the outside world" names nothing, and had
+    declined two answerable questions, while "security council" still names the body."""
+    vocabulary = Vocabulary.build(["Aid came from the World Food Programme and the World Bank on Monday.",
+                                   "Russia vetoed it in the Security Council, the Council said."])
+    parser = QueryParser(vocabulary, [])
+    assert {"world", "council"} <= vocabulary.names and "security council" in vocabulary.phrases
+    assert parser.parse("what could happen to his link with the outside world").names == []
+    assert parser.parse("how many votes did the security council resolution get").names == ["security", "council"]
+    assert "world" not in parser.parse("What did the reporter say to the outside world?").names
+
+
 @pytest.mark.parametrize(("question", "meant"), [
     ("so hes stuck at home and hasnt been outside, how old is the baby", {"he", "has", "not"}),
     ("the resolution russia n china blocked, wat wud it hav done", {"and", "would", "have"}),
@@ -264,6 +277,7 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     ("nbc foto of the medic, wat did the rebel grps do", {"photo", "groups"}),
     ("y no deal on lettin rebels out", {"letting"}),  # the g chat drops, not the corpus's "getting"
     ("that citizen journo hadi, and the photog who posted he was waiting", {"journalist", "photographer"}),
+    ("injured woman from al shaar nbhd how was she moved to the hosp", {"neighborhood", "hospital"}),
 ])
 def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: QueryParser, question: str,
                                                                     meant: set[str]) -> None:
@@ -272,7 +286,7 @@ def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: Quer
     query = parser.parse(question)
     assert meant <= set(query.text.split()), query.text
     assert not {"hes", "hasnt", "n", "wud", "hav", "pic", "dont", "kidz", "btwn", "whn", "tht", "lol", "foto", "grps",
-                "lettin", "journo", "photog"} & set(
+                "lettin", "journo", "photog", "nbhd", "hosp"} & set(
         query.names), query.names
     assert "lol" not in query.text.split()
 
