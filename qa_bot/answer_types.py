@@ -23,7 +23,7 @@ from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
 from qa_bot.parsing import carries
-from qa_bot.query import DEMONYMS
+from qa_bot.query import COUNTRIES, DEMONYMS, SPELLED
 from qa_bot.retrieve import FIGURE
 
 CHECKED = 3  # how many of the first results may state it
@@ -109,10 +109,11 @@ COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
 # "the final death toll", "in total once the evacuation finally finished": a count at the
 # end of a story the coverage leaves mid-way; running counts ("in the last 24 hours",
 # "so far") do not give it.
-FINAL_COUNT = re.compile(r"\bfinal(?:ly)?\b|\beventually\b|\bonce\b[^?]*\b(?:finish|complet|end|over)\w*"
+FINAL_COUNT = re.compile(r"\bfinal(?:ly)?\b|\beventually\b|\bonce\b[^?]*\b(?:finish|complet|end|over|conclu|carried\s+out"
+                         r"|implemented)\w*"
                          r"|\b(?:at|by)\s+the\s+end\s+of\b", re.IGNORECASE)
 FINAL_TOLL = re.compile(r"^(?=.*(?:" + FINAL_COUNT.pattern + r")).*\bwhat(?:['’]s|\s+is|\s+was|\s+were)\s+the\s+"
-                        r"(?:[\w-]+\s+){0,2}(?:toll|number)\b", re.IGNORECASE)
+                        r"(?:[\w-]+\s+){0,2}(?:toll|number|total)\b", re.IGNORECASE)
 ENDED = re.compile(r"\bfinal(?:ly)?\b|\bin\s+all\b|\ball\s+told\b|\bcomplet\w*|\bfinish\w*|\bended\b"
                    r"|\bby\s+the\s+end\b", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many green buses [were used]".
@@ -241,6 +242,30 @@ def states_capital(texts: list[str], question: str) -> bool:
                for text in texts for m in CAPITAL.finditer(text))
 
 
+# "How did the United States vote?" is answered where a sentence about a vote names
+# the voter ("The no votes included Syria, … Iran and Russia"), not by the tally alone.
+VOTE_ASKED = re.compile(r"\b(?:how|which\s+way)\s+(?:did|does|do|will|would)\s+(?P<who>[^?]+?)\s+vote\b",
+                        re.IGNORECASE)
+VOTED = re.compile(r"\b(?:vot(?:e|es|ed|ing)|abstain\w*|veto\w*|in\s+favou?r\s+of)\b", re.IGNORECASE)
+
+
+def states_vote(texts: list[str], question: str) -> bool:
+    found = VOTE_ASKED.search(question)
+    voter = _name_in(found.group("who")) if found else None
+    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)]
+    return any(VOTED.search(s) and (voter is None or carries(s, voter)) for s in sentences)
+
+
+def _name_in(phrase: str) -> str | None:
+    """The name in a phrase ("the United States" → "US", as `carries` spells it out;
+    lower-case "russia" too), or None for a phrase that names nobody ("the members")."""
+    named = [w for w in re.findall(r"\w[\w.-]*", phrase) if (w[0].isupper() and w.lower() != "the")
+             or w.lower() in COUNTRIES or w.lower() in DEMONYMS]
+    name = " ".join(named)
+    spelled = next((short for short, forms in SPELLED.items() if name.lower() in map(str.lower, forms)), None)
+    return spelled.upper() if spelled else name or None
+
+
 ANSWER_TYPES = [
     AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|['’]s\s+age\b", re.IGNORECASE),
                _pattern(AGE)),
@@ -274,6 +299,7 @@ ANSWER_TYPES = [
     # "How far is Aleppo from Damascus?"; not "how far apart" two positions were.
     AnswerType("a distance", re.compile(r"\bhow\s+far\s+(?:is|was|are|were)\b(?![^?]*\bapart\b)[^?]*\bfrom\b"
                                         r"|\bwhat\s+(?:is|was)\s+the\s+distance\b", re.IGNORECASE), _pattern(DISTANCE)),
+    AnswerType("their vote", VOTE_ASKED, states_vote),
     AnswerType("a reading of the weather", re.compile(r"\btemperatures?\b|\bhow\s+(?:cold|hot|warm|chilly)\b"
                                                     r"|\bhow\s+many\s+degrees\b|\bhow\s+much\s+(?:snow|rain)\b"
                                                     r"|\b(?:snowfall|rainfall)\b", re.IGNORECASE), _pattern(WEATHER)),

@@ -28,6 +28,7 @@ AFTER, BEFORE = 8, 3  # words from the person to the outcome told of them ("X, a
 _OF_THEM = r"(?:all|both|any|each|either|none)\s+of\s+"  # "all of Rania's children"
 _WHO = rf"(?:{_OF_THEM})?(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+"
 _CUE = (r"(?:surviv\w*|escaped?|(?:make|made|get|got)\s+(?:it\s+)?out|released|freed|rescued|(?:still\s+)?alive"
+        r"|captured|arrested|detained|caught|killed|hurt|injured|wounded|evacuated|reunited"
         r"|find\s+.+?\s+still\s+(?:standing|intact|there))")
 ASKS_FATE = re.compile(
     r"^\W*(?:did|was|were|has|have|had|is|are)\s+(?P<who>" + _WHO + ")" + r"\s+(?:(?:manage[ds]?|able|try|tried)\s+to\s+)?" + _CUE
@@ -39,6 +40,10 @@ OUTCOME = re.compile(
     r"\b(?:surviv(?:ed|es|or|ors)|alive|escaped|fled|(?:made|got)\s+(?:it\s+)?out|evacuated|rescued|released|freed"
     r"|killed|died|dead|executed|captured|arrested|detained|missing|disappeared|reached|arrived|safe|safely"
     r"|standing|intact|destroyed|damaged|rubble|ruins|looted)\b", re.IGNORECASE)
+# The premise as a noun: "after his arrest" takes as given that "he was arrested".
+PREMISE_NOUNS = {"arrest": {"arrested"}, "capture": {"captured"}, "detention": {"detained"},
+                 "disappearance": {"disappeared", "missing"}, "escape": {"escaped", "fled"},
+                 "evacuation": {"evacuated"}, "release": {"released", "freed"}, "rescue": {"rescued"}}
 # A release presupposes the arrest: "his father had been arrested" does not say he was freed.
 HELD = {"arrested", "detained", "captured", "missing", "disappeared"}
 # "waiting to die or be captured", "could be killed": not what happened.
@@ -64,7 +69,10 @@ def untold_fate(question: str, hits: list[Hit], names: Collection[str] = ()) -> 
     if not names:  # "What happened to civilians fleeing Aleppo?" is the coverage's story, not a fate it leaves
         return None
     given = PREMISE.search(question, asked.end())
-    premise = {m.group().lower() for m in OUTCOME.finditer(given.group() if given else "")}
+    given_text = given.group() if given else ""
+    premise = {m.group().lower() for m in OUTCOME.finditer(given_text)}
+    premise |= {told for noun, said in PREMISE_NOUNS.items() if re.search(rf"\b{noun}\b", given_text, re.IGNORECASE)
+                for told in said}
     if re.search(r"\b(?:released|freed)\b", asked.group(), re.IGNORECASE):
         premise |= HELD
     # "Shadi's father": the passage names Shadi, and tells the outcome beside "father".

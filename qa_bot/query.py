@@ -248,7 +248,16 @@ class QueryParser:
             w in DEMONYMS or w in COUNTRIES
             or (w in self.vocabulary.names and (not everyday(w) or w in CITIES or w in phrased))
             or (w not in self.vocabulary and not is_english(w) and not restored(w)))]
-        return found + LONG_NUMBER.findall(question)
+        return self._with_first_names(question, found) + LONG_NUMBER.findall(question)
+
+    def _with_first_names(self, question: str, found: list[str]) -> list[str]:
+        """The names found, and a corpus word that is not English just before one: the
+        corpus opens a paragraph with "Bilal Abdul Kareem", so no capital tells that
+        "bilal" is a name, but "abdul kareem" follows it."""
+        typed = words(question.lower())
+        before = [a for a, b in zip(typed, typed[1:]) if b in found and a not in found and a.isalpha()
+                  and a in self.vocabulary and not is_english(a)]
+        return [w for w in typed if w in before] + found
 
     def _phrased(self, question: str) -> set[str]:
         """The question's words that, with a neighbour, make a name the corpus writes

@@ -56,6 +56,9 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How far is Aleppo from Damascus?", hit("Aleppo, in the north, rivalled Damascus."), "a distance"),
     ("How far is Aleppo from Damascus?", hit("Aleppo lies 355 km north of Damascus."), None),
     ("How far apart were Washington and Moscow?", hit("The two sides were poles apart."), None),  # not a distance
+    ("How did the United States vote on the resolution?", VOTE, "their vote"),  # a tally names no voter
+    ("How did the United States vote on the resolution?", hit("The U.S. voted for it, with 121 others."), None),
+    ("how did russia vote", hit("The no votes included Syria and its allies Iran and Russia."), None),
     ("What was the temperature in Aleppo that night?", hit("Families huddled in the winter cold."),
      "a reading of the weather"),
     ("How cold was it in the east?", hit("Temperatures fell below freezing as families waited."), None),
@@ -150,6 +153,9 @@ def test_a_rank_answers_a_comparison_of_populations_but_not_a_figure(question: s
     ("How many people have been displaced in total since the offensive started?",
      "About 130,000 people have been displaced since the offensive started.", None),  # so far: a running count
     ("What's the overall death toll of the Syrian war?", "More than 300,000 people have been killed.", None),
+    ("What was the total number of people evacuated once the deal was carried out?",
+     "More than 10,500 people have left rebel-held areas in the last 24 hours.", "that figure"),
+    ("In the NYT piece, what was the final vote count on the resolution?", VOTE.passage.text, None),  # one vote
 ])
 def test_a_count_at_the_end_of_the_story_is_told_as_final(question: str, text: str, missing: str | None) -> None:
     assert missing_answer_type(question, [hit(text)]) == missing

@@ -24,6 +24,9 @@ COUPLE = told("Tajeddin Ahmed takes a picture of his wife, Kefa Jawish, walking 
     ("What happened to Shadi's father after he was arrested?", [SHADI], "Shadi's father"),
     ("Did Tajeddin Ahmed and Kefa Jawish find their house still standing?", [COUPLE], "Tajeddin Ahmed and Kefa Jawish"),
     ("Did all of Shadi's children survive the siege?", [SHADI], "Shadi's children"),  # a quantifier before the name
+    # "waiting to die or be captured" is no capture; "after his arrest" takes the arrest as given.
+    ("Was Ameen al-Halabi captured by government forces?", [HALABI], "Ameen al-Halabi"),
+    ("What happened to Shadi's father after his arrest?", [SHADI], "Shadi's father"),
     ("Did Bilal Abdul Kareem and his crew make it out of eastern Aleppo alive?", [KAREEM],
      "Bilal Abdul Kareem and his crew"),  # a longer description
 ])

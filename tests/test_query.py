@@ -252,6 +252,16 @@ def test_a_question_in_lower_case_still_has_names(parser: QueryParser) -> None:
     assert parser.parse("What did Kassa say about the people of Hanano?").names == ["Kassa", "Hanano"]
 
 
+def test_a_first_name_the_corpus_only_writes_opening_a_paragraph_is_a_name_before_a_known_one() -> None:
+    """"Bilal Abdul Kareem, a journalist …" opens a paragraph: no capital tells that
+    "bilal" is a name, but it comes before two that are, and English does not know it."""
+    vocabulary = Vocabulary.build(["Bilal Abdul Kareem, a journalist, spoke.", "He said Abdul Kareem was trapped.",
+                                   "Trapped, he spoke."])
+    parser = QueryParser(vocabulary, [])
+    assert parser.parse("did bilal abdul kareem make it out").names == ["bilal", "abdul", "kareem"]
+    assert parser.parse("was the journalist trapped").names == []  # English words stay English
+
+
 def test_an_everyday_word_the_corpus_capitalises_is_a_name_only_in_its_phrase() -> None:
     """The corpus writes "World" capitalised (World Food Programme) and "Security
     Council" together; typed in lower case, "the outside world" names nothing, and had
