@@ -105,7 +105,7 @@ DEATHS = re.compile(r"\b(?:kill(?:ed|ing|s)?|died|die|dies|dead|deaths?|tolls?|c
                     r"|massacred|executed|slain|perished)\b", re.IGNORECASE)
 # A toll's figure: "asked one resident" beside "killing us" counts no dead.
 TOLL = re.compile(rf"\d|\b(?!one\b){_NUMBER}\b|\b(?:dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
-COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3})", re.IGNORECASE)
+COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+(?:\s+|$)){0,3})", re.IGNORECASE)
 # "the final death toll", "in total once the evacuation finally finished": a count at the
 # end of a story the coverage leaves mid-way; running counts ("in the last 24 hours",
 # "so far") do not give it.
@@ -153,10 +153,18 @@ def counted_noun(question: str) -> str | None:
     for word in found.group(1).lower().split():
         if PHRASE_ENDS.match(word):
             break
-        if word in GENERIC_COUNTS or (word.endswith("s") and not word.endswith("ss")):
+        if word in GENERIC_COUNTS or plural(word):
             return word
         phrase.append(word)
     return phrase[-1] if phrase else None
+
+
+def plural(word: str) -> bool:
+    """Spelt as a plural: "buses", "votes"; not "yes", "various" or "crisis"."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in NOT_PLURAL
+
+
+NOT_PLURAL = {"yes", "this", "was", "has", "does", "its", "news", "series", "always", "perhaps", "whereas"}
 
 
 def states_count(texts: list[str], question: str) -> bool:
@@ -216,7 +224,7 @@ def counts_people(texts: list[str]) -> bool:
             following = found.group(1).lower().split()
             if following[:1] == ["percent"]:
                 continue  # a share, not a count
-            plurals = [w for w in following if w.endswith("s") and not w.endswith("ss")]
+            plurals = [w for w in following if plural(w)]
             if not any(w[:-1] in NOT_PEOPLE or w[:-2] in NOT_PEOPLE for w in plurals[:1]):
                 return True
     return False

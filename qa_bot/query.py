@@ -293,6 +293,8 @@ class QueryParser:
                 return ALIASES[lower]
             if chat_plural(lower):
                 return lower[:-1] + "s"
+            if lower.endswith("ys") and (ies := lower[:-2] + "ies") in common_english() and lower not in common_english():
+                return ies  # "countrys", "familys": the plural spelt by the rule for "days"
             if dropped_g(lower) and lower not in self.vocabulary:
                 return lower + "g"
             if lower not in self.vocabulary and inflected(lower):  # "bused" is a word, not a slip for "used"

@@ -216,6 +216,8 @@ def test_what_states_it_must_be_among_the_first_results() -> None:
     ("how many ppl were still inside", "ppl"),  # no plural: the last word before the verb
     ("How many of them died?", None),
     ("Who won?", None),
+    ("un general assembly vote how many yes votes", "votes"),  # "yes" is no plural; the last word counts
+    ("How many various groups fought?", "groups"),
 ])
 def test_the_counted_thing_is_the_first_plural_after_how_many(question: str, noun: str | None) -> None:
     assert counted_noun(question) == noun

@@ -288,6 +288,7 @@ def test_an_everyday_word_the_corpus_capitalises_is_a_name_only_in_its_phrase() 
     ("y no deal on lettin rebels out", {"letting"}),  # the g chat drops, not the corpus's "getting"
     ("that citizen journo hadi, and the photog who posted he was waiting", {"journalist", "photographer"}),
     ("injured woman from al shaar nbhd how was she moved to the hosp", {"neighborhood", "hospital"}),
+    ("how many countrys voted yes, how many familys left", {"countries", "families"}),  # not "country"
 ])
 def test_chat_shorthand_and_bare_contractions_are_english_not_names(parser: QueryParser, question: str,
                                                                     meant: set[str]) -> None:
