@@ -23,7 +23,7 @@ from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
 from qa_bot.parsing import carries
-from qa_bot.query import COUNTRIES, DEMONYMS, SPELLED
+from qa_bot.query import COUNTRIES, DEMONYMS, SPELLED, question_names
 from qa_bot.retrieve import FIGURE
 
 CHECKED = 3  # how many of the first results may state it
@@ -264,6 +264,25 @@ def states_vote(texts: list[str], question: str) -> bool:
     return any(VOTED.search(s) and (voter is None or carries(s, voter)) for s in sentences)
 
 
+# "Which news organisation did Bilal Abdul Kareem work for?" is answered where a sentence
+# naming him names his employer ("a reporter for CNN", "(Karam al-Masri/AFP)"), not by
+# "Bilal Abdul Kareem, a journalist trapped in eastern Aleppo, told MEE …".
+EMPLOYER_ASKED = re.compile(r"\b(?:which|what|who)\b.*\b(?:work|works|worked|working|report|reports|reported|reporting"
+                            r"|write|writes|wrote|writing|shoot|shoots|shooting|file|files|filed|filing)\s+for\b"
+                            r"|\b(?:employer|employed)\b", re.IGNORECASE)
+EMPLOYED = re.compile(r"\b(?:for|with|at|of)\s+(?:the\s+)?[A-Z][\w.&-]*|/\s*[A-Z][\w.&-]+|\b[A-Z]{2,}['’]s?\s+"
+                      r"(?:reporter|correspondent|photographer|journalist|stringer|cameraman|contributor)")
+
+
+def states_employer(texts: list[str], question: str) -> bool:
+    names = [name for name in question_names(question) if name.lower() not in COMMON_WORDS]
+    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)]
+    return any(EMPLOYED.search(s) and (not names or any(carries(s, name) for name in names)) for s in sentences)
+
+
+COMMON_WORDS = {"which", "what", "who", "news", "agency", "outlet", "organization", "organisation"}
+
+
 def _name_in(phrase: str) -> str | None:
     """The name in a phrase ("the United States" → "US", as `carries` spells it out;
     lower-case "russia" too), or None for a phrase that names nobody ("the members")."""
@@ -308,6 +327,7 @@ ANSWER_TYPES = [
     AnswerType("a distance", re.compile(r"\bhow\s+far\s+(?:is|was|are|were)\b(?![^?]*\bapart\b)[^?]*\bfrom\b"
                                         r"|\bwhat\s+(?:is|was)\s+the\s+distance\b", re.IGNORECASE), _pattern(DISTANCE)),
     AnswerType("their vote", VOTE_ASKED, states_vote),
+    AnswerType("who they work for", EMPLOYER_ASKED, states_employer),
     AnswerType("a reading of the weather", re.compile(r"\btemperatures?\b|\bhow\s+(?:cold|hot|warm|chilly)\b"
                                                     r"|\bhow\s+many\s+degrees\b|\bhow\s+much\s+(?:snow|rain)\b"
                                                     r"|\b(?:snowfall|rainfall)\b", re.IGNORECASE), _pattern(WEATHER)),

@@ -56,6 +56,12 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How far is Aleppo from Damascus?", hit("Aleppo, in the north, rivalled Damascus."), "a distance"),
     ("How far is Aleppo from Damascus?", hit("Aleppo lies 355 km north of Damascus."), None),
     ("How far apart were Washington and Moscow?", hit("The two sides were poles apart."), None),  # not a distance
+    ("Which news organization did Bilal Abdul Kareem work for?",
+     hit("Bilal Abdul Kareem, a journalist trapped in eastern Aleppo, told MEE that communications could fail."),
+     "who they work for"),  # the outlet he spoke to is not his employer
+    ("Which news organization did Bilal Abdul Kareem work for?",
+     hit("Bilal Abdul Kareem, a reporter for On the Ground News, filmed in the east."), None),
+    ("Which agency does Karam al-Masri shoot for?", hit("Rebels walk past rubble. (Karam Al-Masri/AFP)"), None),
     ("How did the United States vote on the resolution?", VOTE, "their vote"),  # a tally names no voter
     ("How did the United States vote on the resolution?", hit("The U.S. voted for it, with 121 others."), None),
     ("how did russia vote", hit("The no votes included Syria and its allies Iran and Russia."), None),
