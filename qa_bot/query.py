@@ -44,6 +44,7 @@ CHAT = {
     "grp": "group", "grps": "groups", "journo": "journalist", "journos": "journalists", "photog": "photographer",
     "photogs": "photographers", "nbhd": "neighborhood", "nbhds": "neighborhoods", "nbhood": "neighborhood",
     "hosp": "hospital", "evac": "evacuation", "evacs": "evacuations", "vid": "video", "vids": "videos",
+    "spox": "spokesperson",
 }
 # Chat interjections say nothing to search for ("… take a selfie lol"): dropped.
 CHAT.update(dict.fromkeys(["lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "omg", "tbh", "imo", "imho",
@@ -293,8 +294,8 @@ class QueryParser:
                 return ALIASES[lower]
             if chat_plural(lower):
                 return lower[:-1] + "s"
-            if lower.endswith("ys") and (ies := lower[:-2] + "ies") in common_english() and lower not in common_english():
-                return ies  # "countrys", "familys": the plural spelt by the rule for "days"
+            if (plural := regular_plural(lower)) is not None:
+                return plural
             if dropped_g(lower) and lower not in self.vocabulary:
                 return lower + "g"
             if lower not in self.vocabulary and inflected(lower):  # "bused" is a word, not a slip for "used"
@@ -307,6 +308,7 @@ class QueryParser:
                 fixed = restored(lower) or fixed
             return word if fixed == lower else fixed
 
+        text = DEPUTY_GOV.sub(r"\1 governor", text)  # "gov" is the government, but a deputy's is the governor
         return re.sub(r"[A-Za-z][A-Za-z0-9']*", fix, text)
 
     def _outlets(self, text: str) -> tuple[set[str], str]:
@@ -459,6 +461,20 @@ def restored(word: str) -> str | None:
 
 
 DROPPED_FROM = 5
+
+
+DEPUTY_GOV = re.compile(r"\b(deputy|dep|vice|lt|lieutenant)\s+gov\b", re.IGNORECASE)
+
+
+def regular_plural(word: str) -> str | None:
+    """The plural meant by one spelt by the rule for "days" or "chiefs" ("countrys",
+    "familys" → "-ies"; "lifes", "wifes" → "-ves"), or None: "life" is one edit nearer."""
+    if word in common_english():
+        return None
+    for typed, meant in (("ys", "ies"), ("fes", "ves")):
+        if word.endswith(typed) and (plural := word[: -len(typed)] + meant) in common_english():
+            return plural
+    return None
 
 
 def chat_plural(word: str) -> bool:
