@@ -46,6 +46,10 @@ PREFACE, SIDEBAR, GLOSS, SCHOLIUM, PROEM, ENVOI, CODICIL, EXCURSUS = (
     for name in ("preface", "sidebar", "gloss", "scholium", "proem", "envoi", "codicil", "excursus"))
 LEMMA, CORRIGENDUM, VIGNETTE, PROLEGOMENON = (REPO / "tests" / "data" / f"{name}_qa.jsonl"
                                               for name in ("lemma", "corrigendum", "vignette", "prolegomenon"))
+RUBRIC, APOSTIL, EXORDIUM, PERORATION, MARGINAL, PALIMPSEST, FOLIO, RECTO, VERSO, QUIRE, INCIPIT, EXPLICIT = (
+    REPO / "tests" / "data" / f"{name}_qa.jsonl"
+    for name in ("rubric", "apostil", "exordium", "peroration", "marginal", "palimpsest", "folio", "recto",
+                 "verso", "quire", "incipit", "explicit"))
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -468,6 +472,33 @@ LATER_SETS = {
     "corrigendum": LaterSet(CORRIGENDUM, 64, 16, r1=0.88, r5=0.95, abstention=0.85, false=0.05),
     "vignette": LaterSet(VIGNETTE, 64, 16, r1=0.95, r5=0.97, abstention=0.75, false=0.05),
     "prolegomenon": LaterSet(PROLEGOMENON, 64, 16, r1=0.9, r5=0.93, abstention=0.9, false=0.05),
+    # Round 6 (eleventh session), written blind and first run on the session's starting
+    # code: abstention rubric .750, apostil .812, exordium .750, peroration .688; false
+    # abstention .021/.042/0/.042. Their misses led to everyday words the corpus
+    # capitalises ("the outside world") no longer read as names in lower case, people
+    # counted under other words ("guys", "non-combatants", "lives"), chat's "nbhd", a
+    # weather reading as an answer type, and "how did X vote" needing a vote naming X.
+    "rubric": LaterSet(RUBRIC, 64, 16, r1=0.88, r5=0.97, abstention=0.75, false=0.05),
+    "apostil": LaterSet(APOSTIL, 64, 16, r1=0.97, r5=0.97, abstention=0.9, false=0.05),
+    "exordium": LaterSet(EXORDIUM, 64, 16, r1=0.9, r5=0.97, abstention=0.8, false=0.05),
+    "peroration": LaterSet(PERORATION, 64, 16, r1=0.95, r5=0.97, abstention=0.8, false=0.05),
+    # Round 7, written blind and first run on round 6's code (the same figures as on the
+    # session's starting code): abstention marginal .750, palimpsest .625, folio .750,
+    # recto .688. Their misses led to fates asked as "was X captured", a premise told as a
+    # noun ("after his arrest"), a first name only ever opening a paragraph ("bilal"), an
+    # employer asked for ("which news organization did X work for"), and "how many yes votes".
+    "marginal": LaterSet(MARGINAL, 64, 16, r1=0.93, r5=0.97, abstention=0.85, false=0.05),
+    "palimpsest": LaterSet(PALIMPSEST, 64, 16, r1=0.95, r5=0.97, abstention=0.6, false=0.05),
+    "folio": LaterSet(FOLIO, 64, 16, r1=0.9, r5=0.95, abstention=0.85, false=0.05),
+    "recto": LaterSet(RECTO, 64, 16, r1=0.95, r5=0.97, abstention=0.8, false=0.05),
+    # Round 8, written blind and run once on the code rounds 6 and 7 had shaped (session's
+    # starting code in brackets): abstention verso .875 (.875), quire .750 (.750), incipit
+    # .750 (.750), explicit .562 (.562); false abstention .062/.021/0/.021. Three false
+    # declines were then mended ("spox", a deputy's "gov", "lifes"); nothing else tuned.
+    "verso": LaterSet(VERSO, 64, 16, r1=0.93, r5=0.95, abstention=0.85, false=0.05),
+    "quire": LaterSet(QUIRE, 64, 16, r1=0.87, r5=0.95, abstention=0.75, false=0.05),
+    "incipit": LaterSet(INCIPIT, 64, 16, r1=0.93, r5=0.97, abstention=0.75, false=0.05),
+    "explicit": LaterSet(EXPLICIT, 64, 16, r1=0.93, r5=0.95, abstention=0.56, false=0.05),
 }
 
 
