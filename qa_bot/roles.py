@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CHECKED = 3  # how many of the first results may name it
 
-ASKS_NAME = re.compile(r"\bwho\b|\bname\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b|\bcalled\W*$",
+ASKS_NAME = re.compile(r"\bwho\b|\bnames?\s+of\b|^name\s+the\b|['’]s\s+(?:\w+\s+)?name\b|\bcalled\W*$",
                        re.IGNORECASE)
 SURNAME = {"last", "family", "full", "sur"}
 GOES_BY = re.compile(r"\b(?:pseudonym|alias|nickname|nom\s+de\s+guerre|goes\s+by|calls\s+himself|calls\s+herself)"

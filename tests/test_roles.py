@@ -62,6 +62,11 @@ SERVES = hit("A spokesman for Bashar al-Assad denied the reports on Monday.")
     ("What is the Syrian state news agency called?", hit("More than 3,500 left, the Syrian state news agency SANA said."),
      None),
     ("do you know who the US secretary of state was", RYABKOV, "the US secretary of state"),
+    # asked for as names, in the plural
+    ("What are the names of the Iran-backed Shia militias?", hit("Iran-backed Shia militias fought in the east."),
+     "the Iran-backed Shia militias"),
+    ("What are the names of the Iran-backed Shia militias?",
+     hit("Fighters of the Iran-backed Shia militia Harakat al-Nujaba fought in the east."), None),
 ])
 def test_a_name_is_given_only_where_a_passage_names_the_role(question: str, passage, unnamed: str | None) -> None:
     assert unnamed_role(question, [passage]) == unnamed
