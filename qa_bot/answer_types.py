@@ -56,6 +56,8 @@ _DISTANCE_UNITS = r"km|kilomet(?:er|re)s?|miles?"
 MEASURE = re.compile(rf"\b\d[\d,.]*[-\s]*(?:{_DISTANCE_UNITS}|met(?:er|re)s?|m|feet|ft|yards?|acres?|hectares?"
                      r"|square|storeys?|stories|floors?)\b"
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
+# A make or model is a designation ("T-72", "Su-24", "AK-47"): "a tank" states none.
+DESIGNATION = re.compile(r"\b[A-Z][A-Za-z]{0,4}-\d{1,3}[A-Z]?\b|\b[A-Z]{1,4}\d{1,4}\b|\bmodel\b")
 # A reading of the weather: "How cold was it?" is answered by "freezing" or "-5C", not
 # by "the winter cold"; "How much snow fell?" by a depth.
 WEATHER = re.compile(r"-?\d+(?:\.\d+)?\s*(?:°|º|degrees?\b|[CF]\b)|\b(?:celsius|fahrenheit|freezing|sub-zero"
@@ -328,6 +330,8 @@ ANSWER_TYPES = [
                                         r"|\bwhat\s+(?:is|was)\s+the\s+distance\b", re.IGNORECASE), _pattern(DISTANCE)),
     AnswerType("their vote", VOTE_ASKED, states_vote),
     AnswerType("who they work for", EMPLOYER_ASKED, states_employer),
+    AnswerType("a make or model", re.compile(r"\b(?:what|which)\s+(?:make|model|brand)s?\b", re.IGNORECASE),
+               _pattern(DESIGNATION)),
     AnswerType("a reading of the weather", re.compile(r"\btemperatures?\b|\bhow\s+(?:cold|hot|warm|chilly)\b"
                                                     r"|\bhow\s+many\s+degrees\b|\bhow\s+much\s+(?:snow|rain)\b"
                                                     r"|\b(?:snowfall|rainfall)\b", re.IGNORECASE), _pattern(WEATHER)),

@@ -65,6 +65,9 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How did the United States vote on the resolution?", VOTE, "their vote"),  # a tally names no voter
     ("How did the United States vote on the resolution?", hit("The U.S. voted for it, with 121 others."), None),
     ("how did russia vote", hit("The no votes included Syria and its allies Iran and Russia."), None),
+    ("What model of tank is the fighter standing next to?", hit("A fighter stands next to a tank in the old city."),
+     "a make or model"),
+    ("What model of tank is the fighter standing next to?", hit("A fighter stands next to a T-72 tank."), None),
     ("What was the temperature in Aleppo that night?", hit("Families huddled in the winter cold."),
      "a reading of the weather"),
     ("How cold was it in the east?", hit("Temperatures fell below freezing as families waited."), None),
