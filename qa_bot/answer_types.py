@@ -118,6 +118,13 @@ FINAL_TOLL = re.compile(r"^(?=.*(?:" + FINAL_COUNT.pattern + r")).*\bwhat(?:['â€
                         r"(?:[\w-]+\s+){0,2}(?:toll|number|total)\b", re.IGNORECASE)
 ENDED = re.compile(r"\bfinal(?:ly)?\b|\bin\s+all\b|\ball\s+told\b|\bcomplet\w*|\bfinish\w*|\bended\b"
                    r"|\bby\s+the\s+end\b", re.IGNORECASE)
+# "How many rebels were still holed up inside?" counts those who stayed: a figure for
+# those who surrendered or left is not it; one told with "trapped" or "remain" may be.
+STILL_THERE = re.compile(r"\bstill\s+(?:\w+\s+)?(?:inside|in|holed|holding|trapped|there|stuck|besieged|left)\b"
+                         r"|\bremain(?:ed|ing|s)?\s+(?:inside|in|behind)\b|\bholed\s+up\b|\bholding\s+out\b"
+                         r"|\bleft\s+(?:trapped|stuck|inside|behind)\b", re.IGNORECASE)
+STAYED = re.compile(r"\b(?:still|remain\w*|trapped|inside|holed|holding\s+out|stuck|left\s+behind|besieged"
+                    r"|under\s+siege)\b", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many green buses [were used]".
 PHRASE_ENDS = re.compile(r"^(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can|in|of|on|at|from"
                          r"|to|for|by|with|who|that|which|and|or|than|according|per|since|during|after|before)$")
@@ -182,6 +189,8 @@ def states_count(texts: list[str], question: str) -> bool:
         with_figures = _told_with(with_figures, DEATHS, TOLL)
     if FINAL_COUNT.search(question):  # a count at the story's end is told as final
         with_figures = _told_with(with_figures, ENDED, FIGURE)
+    if STILL_THERE.search(question):  # those who stayed, not those who left or gave up
+        with_figures = _told_with(with_figures, STAYED, FIGURE)
     if not with_figures or noun is None:
         return bool(with_figures)
     if noun in PEOPLE_COUNTS:

@@ -162,6 +162,12 @@ def test_a_rank_answers_a_comparison_of_populations_but_not_a_figure(question: s
     ("How many people have been displaced in total since the offensive started?",
      "About 130,000 people have been displaced since the offensive started.", None),  # so far: a running count
     ("What's the overall death toll of the Syrian war?", "More than 300,000 people have been killed.", None),
+    ("How many rebel fighters were still holed up inside east Aleppo?",
+     "Russia said 728 Syrian rebels had laid down their weapons over the previous 24 hours.", "that figure"),
+    ("How many rebel fighters were still holed up inside east Aleppo?",
+     "Some 8,000 rebels remain trapped inside the last pocket, the monitor said.", None),
+    ("How many civilians were left trapped after the cease fire broke?",
+     "A cease fire was broken, leaving 50 thousand civilians trapped.", None),
     ("What was the total number of people evacuated once the deal was carried out?",
      "More than 10,500 people have left rebel-held areas in the last 24 hours.", "that figure"),
     ("In the NYT piece, what was the final vote count on the resolution?", VOTE.passage.text, None),  # one vote
