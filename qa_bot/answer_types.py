@@ -118,6 +118,10 @@ FINAL_TOLL = re.compile(r"^(?=.*(?:" + FINAL_COUNT.pattern + r")).*\bwhat(?:['â€
                         r"(?:[\w-]+\s+){0,2}(?:toll|number|total)\b", re.IGNORECASE)
 ENDED = re.compile(r"\bfinal(?:ly)?\b|\bin\s+all\b|\ball\s+told\b|\bcomplet\w*|\bfinish\w*|\bended\b"
                    r"|\bby\s+the\s+end\b", re.IGNORECASE)
+# Some of the people a toll counts: their own figure is told with their word.
+_CHILDREN = frozenset({"children", "child", "kids", "minors", "boys", "girls", "babies", "infants"})
+GROUP_WORDS = {"children": _CHILDREN, "kids": _CHILDREN, "babies": _CHILDREN, "boys": _CHILDREN, "girls": _CHILDREN,
+               "women": frozenset({"women", "woman", "mothers"}), "men": frozenset({"men", "man"})}
 # "How many rebels were still holed up inside?" counts those who stayed: a figure for
 # those who surrendered or left is not it; one told with "trapped" or "remain" may be.
 STILL_THERE = re.compile(r"\bstill\s+(?:\w+\s+)?(?:inside|in|holed|holding|trapped|there|stuck|besieged|left)\b"
@@ -187,6 +191,9 @@ def states_count(texts: list[str], question: str) -> bool:
     with_figures = [text for text in texts if FIGURE.search(without_dates(text))]
     if DEATHS.search(question):  # a toll is told in one sentence with its figure
         with_figures = _told_with(with_figures, DEATHS, TOLL)
+        if noun in GROUP_WORDS:  # "how many children were killed": a toll of civilians is not it
+            return any(word in GROUP_WORDS[noun] for text in with_figures
+                       for m in COUNTED_AFTER.finditer(without_dates(text)) for word in m.group(1).lower().split())
     if FINAL_COUNT.search(question):  # a count at the story's end is told as final
         with_figures = _told_with(with_figures, ENDED, FIGURE)
     if STILL_THERE.search(question):  # those who stayed, not those who left or gave up

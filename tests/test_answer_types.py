@@ -36,6 +36,8 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How many hospitals were hit?", hit("The last hospital in the east was hit twice, with 3 staff hurt."), None),
     ("How many civilians have been killed?", TOLL, None),
     ("How many non-combatants had lost their lives?", TOLL, None),  # people under another name
+    ("How many children were killed in east Aleppo?", TOLL, "that figure"),  # some of them: their own figure
+    ("How many children were killed?", hit("At least 413 civilians, including 45 children, were killed."), None),
     ("how many guys did the forces shoot", hit("The forces shot four men in front of their families."), None),
     ("How many lives were lost to rebel shelling?", hit("Rebel shelling killed 139 people in the west."), None),
     ("How many lives were lost to rebel shelling?", hit("Rebel shelling hit the west for 3 weeks."), "that figure"),
