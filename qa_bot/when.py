@@ -86,7 +86,7 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
         return False
     event, about = words
     sentences = [s for hit in hits[:CHECKED] for s in hit.passage.sentence_texts()]
-    if FIRST_TIME.search(question) and not any(YEAR.search(s) for s in sentences):
+    if FIRST_TIME.search(question) and not any(YEAR.search(_without_days(s)) for s in sentences):
         return True  # the first time something happened is dated by its year, not "on Sunday"
     if whole := WHOLE.search(question):
         place = whole.group(1).lower()
@@ -106,6 +106,14 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     # sentences that name the question's most specific name stand for it, and must date it.
     naming = [s for s in sentences if focus and carries(s, focus)]
     return bool(naming) and not any(says_when(s, DATES) for s in naming)
+
+
+def _without_days(sentence: str) -> str:
+    """The sentence less its days ("December 19, 2016"): a photo's date is the year of
+    the coverage's own week, not the year a story began."""
+    for pattern in (MONTH_DAY, DAY_MONTH):
+        sentence = pattern.sub(" ", sentence)
+    return sentence
 
 
 def _about(sentences: list[str], stems: list[set[str]], nouns: set[str]) -> list[str]:
