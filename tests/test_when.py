@@ -73,7 +73,7 @@ ERUPTED = told("More than 300,000 people have been killed since Syria's conflict
 @pytest.mark.parametrize(("question", "passages", "untold"), [
     ("When did Palmyra first fall to the Islamic State?", [PALMYRA], True),  # its recapture is dated, by a weekday
     ("When did Syria's conflict first break out?", [ERUPTED], False),  # a year dates a first time
-    ("When did government forces first encircle eastern Aleppo?",  # a photo's day is no first time's year
+    ("When did government forces first lay siege to eastern Aleppo?",  # a photo's day is no first time's year
      [told("Syrians evacuated from Fuaa arrive in Jibrin, on the outskirts of Aleppo, on December 19, 2016.")], True),
     ("When did the Islamic State recapture Palmyra?", [PALMYRA], False),
     ("When did Kefa Jawish go back to her house for the first time in four years?",
