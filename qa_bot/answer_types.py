@@ -151,6 +151,14 @@ POPULATION_ASKED = re.compile(r"\bwhat(?:'s|s|\s+is|\s+was)\s+(?:the\s+)?(?:[\w-
                               r"|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|lived|living)\b", re.IGNORECASE)
 
 
+def states_month(texts: list[str], question: str) -> bool:
+    """A month; "which month of 2012" one told with 2012, not a photo's "December 19, 2016"
+    nor "divided since 2012"."""
+    year = re.search(r"\b(?:19|20)\d\d\b", question)
+    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)] if year else texts
+    return any(MONTH.search(s) and (year is None or year.group() in s) for s in sentences)
+
+
 def states_population(texts: list[str], question: str) -> bool:
     compares = bool(COMPARES.search(question))
     return any(POPULATION.search(text) or (compares and POPULOUS.search(text)) for text in texts)
@@ -315,7 +323,7 @@ ANSWER_TYPES = [
     AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|['’]s\s+age\b", re.IGNORECASE),
                _pattern(AGE)),
     AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|century|decade)\b", re.IGNORECASE), _pattern(YEAR)),
-    AnswerType("a month", re.compile(r"\b(?:what|which)\s+month\b", re.IGNORECASE), _pattern(MONTH)),
+    AnswerType("a month", re.compile(r"\b(?:what|which)\s+month\b", re.IGNORECASE), states_month),
     # "When was the Observatory founded?": a founding or a building is dated by a year.
     AnswerType("a year", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"
                                     r"|construct|constructed|create|created|inscribed)\b", re.IGNORECASE), _pattern(YEAR)),
