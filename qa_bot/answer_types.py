@@ -15,7 +15,7 @@ their side.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from qa_bot.chunking import sentence_spans
@@ -77,11 +77,16 @@ LENGTH_UNITS = ("year", "month", "week", "day", "hour", "minute")
 LENGTH = re.compile(rf"\b{_NUMBER}-(?:{'|'.join(LENGTH_UNITS)})s?\b", re.IGNORECASE)
 
 
-def without_dates(text: str) -> str:
-    """The text less its days ("Dec. 12", "5 December"), years and clock times."""
-    for pattern in (MONTH_DAY, DAY_MONTH, NOT_A_COUNT):
+def without_days(text: str) -> str:
+    """The text less its days ("Dec. 12", "December 19, 2016", "5 December")."""
+    for pattern in (MONTH_DAY, DAY_MONTH):
         text = pattern.sub(" ", text)
     return text
+
+
+def without_dates(text: str) -> str:
+    """The text less its days, years and clock times."""
+    return NOT_A_COUNT.sub(" ", without_days(text))
 
 # News counts people under many names ("civilians", "residents", "the dead", "fighters")
 # and countries too ("members", "votes"): any figure may count them.
@@ -155,8 +160,7 @@ def states_month(texts: list[str], question: str) -> bool:
     """A month; "which month of 2012" one told with 2012, not a photo's "December 19, 2016"
     nor "divided since 2012"."""
     year = re.search(r"\b(?:19|20)\d\d\b", question)
-    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)] if year else texts
-    return any(MONTH.search(s) and (year is None or year.group() in s) for s in sentences)
+    return any(MONTH.search(s) and (year is None or year.group() in s) for s in (_sentences(texts) if year else texts))
 
 
 def states_population(texts: list[str], question: str) -> bool:
@@ -200,8 +204,7 @@ def states_count(texts: list[str], question: str) -> bool:
     if DEATHS.search(question):  # a toll is told in one sentence with its figure
         with_figures = _told_with(with_figures, DEATHS, TOLL)
         if noun in GROUP_WORDS:  # "how many children were killed": a toll of civilians is not it
-            return any(word in GROUP_WORDS[noun] for text in with_figures
-                       for m in COUNTED_AFTER.finditer(without_dates(text)) for word in m.group(1).lower().split())
+            return any(word in GROUP_WORDS[noun] for word in _counted_words(with_figures))
     if FINAL_COUNT.search(question):  # a count at the story's end is told as final
         with_figures = _told_with(with_figures, ENDED, FIGURE)
     if STILL_THERE.search(question):  # those who stayed, not those who left or gave up
@@ -218,8 +221,18 @@ def states_count(texts: list[str], question: str) -> bool:
 
 def _told_with(texts: list[str], words: re.Pattern[str], figure: re.Pattern[str]) -> list[str]:
     """The sentences of the texts that hold the words and, outside their dates, a figure."""
-    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)]
-    return [s for s in sentences if words.search(s) and figure.search(without_dates(s))]
+    return [s for s in _sentences(texts) if words.search(s) and figure.search(without_dates(s))]
+
+
+def _sentences(texts: list[str]) -> list[str]:
+    return [text[a:b] for text in texts for a, b in sentence_spans(text)]
+
+
+def _counted_words(texts: list[str]) -> Iterator[str]:
+    """The words just after each figure outside the dates: what news says it counts."""
+    for text in texts:
+        for found in COUNTED_AFTER.finditer(without_dates(text)):
+            yield from found.group(1).lower().split()
 
 
 def counts_side(texts: list[str], noun: str) -> bool:
@@ -229,9 +242,7 @@ def counts_side(texts: list[str], noun: str) -> bool:
     if not sides:
         return True
     words = set().union(*sides)
-    return any(word in words or word.rstrip("s") + "s" in words
-               for text in texts for m in COUNTED_AFTER.finditer(without_dates(text))
-               for word in m.group(1).lower().split())
+    return any(word in words or word.rstrip("s") + "s" in words for word in _counted_words(texts))
 
 
 # "How many people were evacuated from Fuaa and Kafraya?" is not answered by "Fuaa and
@@ -286,8 +297,7 @@ VOTED = re.compile(r"\b(?:vot(?:e|es|ed|ing)|abstain\w*|veto\w*|in\s+favou?r\s+o
 def states_vote(texts: list[str], question: str) -> bool:
     found = VOTE_ASKED.search(question)
     voter = _name_in(found.group("who")) if found else None
-    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)]
-    return any(VOTED.search(s) and (voter is None or carries(s, voter)) for s in sentences)
+    return any(VOTED.search(s) and (voter is None or carries(s, voter)) for s in _sentences(texts))
 
 
 # "Which news organisation did Bilal Abdul Kareem work for?" is answered where a sentence
@@ -302,8 +312,7 @@ EMPLOYED = re.compile(r"\b(?:for|with|at|of)\s+(?:the\s+)?[A-Z][\w.&-]*|/\s*[A-Z
 
 def states_employer(texts: list[str], question: str) -> bool:
     names = [name for name in question_names(question) if name.lower() not in COMMON_WORDS]
-    sentences = [text[a:b] for text in texts for a, b in sentence_spans(text)]
-    return any(EMPLOYED.search(s) and (not names or any(carries(s, name) for name in names)) for s in sentences)
+    return any(EMPLOYED.search(s) and (not names or any(carries(s, name) for name in names)) for s in _sentences(texts))
 
 
 COMMON_WORDS = {"which", "what", "who", "news", "agency", "outlet", "organization", "organisation"}

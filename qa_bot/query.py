@@ -244,26 +244,25 @@ class QueryParser:
             return [name for asked in question_names(question)
                     for name in (NAME.findall(ALIASES[asked.lower()]) if asked.lower() in ALIASES else [asked])]
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
-        phrased = self._phrased(question)
+        typed = words(question.lower())
+        phrased = self._phrased(typed)
         found = [w for w in bare if w.isalpha() and (
             w in DEMONYMS or w in COUNTRIES
             or (w in self.vocabulary.names and (not everyday(w) or w in CITIES or w in phrased))
             or (w not in self.vocabulary and not is_english(w) and not restored(w)))]
-        return self._with_first_names(question, found) + LONG_NUMBER.findall(question)
+        return self._with_first_names(typed, found) + LONG_NUMBER.findall(question)
 
-    def _with_first_names(self, question: str, found: list[str]) -> list[str]:
+    def _with_first_names(self, typed: list[str], found: list[str]) -> list[str]:
         """The names found, and a corpus word that is not English just before one: the
         corpus opens a paragraph with "Bilal Abdul Kareem", so no capital tells that
-        "bilal" is a name, but "abdul kareem" follows it."""
-        typed = words(question.lower())
+        "bilal" is a name, but "abdul kareem" follows it. `typed`: the question's words."""
         before = [a for a, b in zip(typed, typed[1:]) if b in found and a not in found and a.isalpha()
                   and a in self.vocabulary and not is_english(a)]
         return [w for w in typed if w in before] + found
 
-    def _phrased(self, question: str) -> set[str]:
-        """The question's words that, with a neighbour, make a name the corpus writes
-        ("security council"); an everyday word is a name only so ("the outside world")."""
-        typed = words(question.lower())
+    def _phrased(self, typed: list[str]) -> set[str]:
+        """The question's words (`typed`) that, with a neighbour, make a name the corpus
+        writes ("security council"); an everyday word is a name only so ("the outside world")."""
         pairs = [(a, b) for a, b in zip(typed, typed[1:]) if f"{a} {b}" in self.vocabulary.phrases]
         return {w for pair in pairs for w in pair}
 
@@ -393,12 +392,7 @@ def question_names(question: str) -> list[str]:
 def everyday(word: str) -> bool:
     """Among English's commonest words: typed in lower case, "the outside world" names
     nothing, though the corpus capitalises "World" (World Food Programme) nearly always."""
-    return word in everyday_english() and word not in MONTHS and word not in WEEKDAYS
-
-
-@lru_cache(maxsize=1)
-def everyday_english() -> frozenset[str]:
-    return frozenset(itertools.islice(english_frequencies(), EVERYDAY_WORDS))
+    return word in commonest_english(EVERYDAY_WORDS) and word not in MONTHS and word not in WEEKDAYS
 
 
 EVERYDAY_WORDS = 3_000
@@ -482,9 +476,14 @@ def chat_plural(word: str) -> bool:
     return word.endswith("z") and len(word) > 3 and word[:-1] in common_english() and word[:-1] + "s" in common_english()
 
 
-@lru_cache(maxsize=1)
 def common_english() -> frozenset[str]:
-    return frozenset(itertools.islice(english_frequencies(), COMMON_ENGLISH_WORDS))
+    return commonest_english(COMMON_ENGLISH_WORDS)
+
+
+@lru_cache(maxsize=2)
+def commonest_english(count: int) -> frozenset[str]:
+    """The `count` most frequent words of the English frequency list."""
+    return frozenset(itertools.islice(english_frequencies(), count))
 
 
 WANTS_NUMBER = re.compile(r"\b(?:how\s+(?:many|much|far|long|old)|what\s+(?:number|percentage|proportion|share)"

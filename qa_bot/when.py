@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from qa_bot.answer_types import CLOCK, MONTH, YEAR
+from qa_bot.answer_types import CLOCK, MONTH, YEAR, without_days
 from qa_bot.dates import DAY_MONTH, MONTH_DAY, MONTHS, WEEKDAY
 from qa_bot.lexical import tokenize
 from qa_bot.models import Hit
@@ -86,8 +86,10 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
         return False
     event, about = words
     sentences = [s for hit in hits[:CHECKED] for s in hit.passage.sentence_texts()]
-    if FIRST_TIME.search(question) and not any(YEAR.search(_without_days(s)) for s in sentences):
-        return True  # the first time something happened is dated by its year, not "on Sunday"
+    if FIRST_TIME.search(question) and not any(YEAR.search(without_days(s)) for s in sentences):
+        # The first time something happened is dated by its year, not "on Sunday", nor by a
+        # photo's "December 19, 2016" (the coverage's own week).
+        return True
     if whole := WHOLE.search(question):
         place = whole.group(1).lower()
         wholes = [s for s in sentences if any(m.group(1).lower() == place for m in WHOLE.finditer(s))]
@@ -106,14 +108,6 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     # sentences that name the question's most specific name stand for it, and must date it.
     naming = [s for s in sentences if focus and carries(s, focus)]
     return bool(naming) and not any(says_when(s, DATES) for s in naming)
-
-
-def _without_days(sentence: str) -> str:
-    """The sentence less its days ("December 19, 2016"): a photo's date is the year of
-    the coverage's own week, not the year a story began."""
-    for pattern in (MONTH_DAY, DAY_MONTH):
-        sentence = pattern.sub(" ", sentence)
-    return sentence
 
 
 def _about(sentences: list[str], stems: list[set[str]], nouns: set[str]) -> list[str]:
