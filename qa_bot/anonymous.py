@@ -75,7 +75,9 @@ def _described_person(verb: Token) -> Token | None:
             c.lower_ in WH for c in noun.children)
         return noun if asked and _person(noun) else None
     edge = subject.left_edge.i  # "which" may parse as anything: it is the word before the subject
-    if subject.doc[edge].lower_ in WH or (edge > 0 and subject.doc[edge - 1].lower_ in WH):
+    # ... but not before "the": "what [is] the % Russian officials said" asks for the figure.
+    before = edge > 0 and subject.doc[edge - 1].lower_ in WH and subject.doc[edge].pos_ != "DET"
+    if subject.doc[edge].lower_ in WH or before:
         return subject if _person(subject) else None
     return None
 

@@ -194,6 +194,9 @@ class Answerer:
         if query.month_days and not query.month_days & self.retriever.table.all_days:
             # "What happened on Dec. 20?" finds passages about other days: none can say.
             return f"The coverage I have reports nothing from {spoken_days(query.month_days)}."
+        if query.unknown_figures:
+            # "Is it true that 82 civilians were executed?": no passage that never writes 82 can say.
+            return f"The coverage I have gives no figure of {query.unknown_figures[0]}."
         if asks_after(query.text, self.coverage().last, self.today()):
             return "The coverage I have ends before today, so it cannot tell what is happening now or what comes next."
         if not ranked.hits or self.abstainer.abstains(ranked.signals):

@@ -287,17 +287,29 @@ def states_capital(texts: list[str], question: str) -> bool:
                for text in texts for m in CAPITAL.finditer(text))
 
 
-# "How did the United States vote?" is answered where a sentence about a vote names
-# the voter ("The no votes included Syria, … Iran and Russia"), not by the tally alone.
-VOTE_ASKED = re.compile(r"\b(?:how|which\s+way)\s+(?:did|does|do|will|would)\s+(?P<who>[^?]+?)\s+vote\b",
-                        re.IGNORECASE)
+# "How did the United States vote?" (or "Did the United States vote in favour?") is answered
+# where a sentence about a vote names the voter ("The no votes included Syria, … Iran and
+# Russia"), not by the tally alone; "Which countries abstained?" where a sentence that tells
+# of abstaining names some ("Thirty-six members abstained" names none).
+VOTE_ASKED = re.compile(r"\b(?:how|which\s+way)\s+(?:did|does|do|will|would)\s+(?P<who>[^?]+?)\s+vote\b"
+                        r"|\b(?:did|does|do|will|would)\s+(?P<yes>[^?]+?)\s+(?:vote\s+(?:for|against|in\s+favou?r|yes|no)"
+                        r"|abstain)\b"
+                        r"|\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:countries|states|nations|members|governments"
+                        r"|delegations)\s+(?P<act>voted|abstained|vetoed)\b", re.IGNORECASE)
 VOTED = re.compile(r"\b(?:vot(?:e|es|ed|ing)|abstain\w*|veto\w*|in\s+favou?r\s+of)\b", re.IGNORECASE)
+ACTS = {"abstained": re.compile(r"\babstain", re.IGNORECASE), "vetoed": re.compile(r"\bveto", re.IGNORECASE)}
+NAMED_INSIDE = re.compile(r"(?<=[\w,;] )[A-Z][a-z]+")  # a capital inside a sentence: a name
 
 
 def states_vote(texts: list[str], question: str) -> bool:
     found = VOTE_ASKED.search(question)
-    voter = _name_in(found.group("who")) if found else None
-    return any(VOTED.search(s) and (voter is None or carries(s, voter)) for s in _sentences(texts))
+    if found and found.group("act"):
+        act = ACTS.get(found.group("act").lower(), VOTED)
+        return any(act.search(s) and NAMED_INSIDE.search(s) for s in _sentences(texts))
+    voters = [_name_in(who) for who in re.split(r",|\band\b|\bor\b", found.group("who") or found.group("yes"))] \
+        if found else []
+    voters = [v for v in voters if v]
+    return any(VOTED.search(s) and (not voters or any(carries(s, v) for v in voters)) for s in _sentences(texts))
 
 
 # "Which news organisation did Bilal Abdul Kareem work for?" is answered where a sentence

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 PARSED_KEPT = 2048  # passages whose parse is kept: the ones people ask about come back
 
 
+PARTICLES = {"al", "el", "bin", "ibn", "abu", "abdul", "abdel", "de", "van", "von"}  # inside names: "Bashar al-Assad"
+
 def pipeline() -> Language | None:
     """The parser, or None (and the checks off, said once in the log) when it cannot load.
     Loaded once even when the first questions arrive together (the bot answers in threads)."""

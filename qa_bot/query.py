@@ -176,6 +176,7 @@ class Query:
     tokens: list[str]  # stemmed keyword tokens
     content_words: list[str]  # corrected content words, unstemmed
     unknown: list[str]  # content words the corpus never uses, even after correction
+    unknown_figures: list[str] = field(default_factory=list)  # counts it states that the corpus never writes
     outlets: set[str] = field(default_factory=set)
     month_days: set[tuple[int, int]] = field(default_factory=set)
     about_authors: bool = False  # asks who wrote or reported a piece
@@ -210,6 +211,7 @@ class QueryParser:
             tokens=[t for t in question_tokens if t not in QUESTION_TOKENS],
             content_words=content,
             unknown=[w for w in content if w not in self.vocabulary],
+            unknown_figures=[f for f in stated_figures(question) if not self._writes(f)],
             outlets=outlets,
             month_days=month_days(text),
             about_authors=asks_for_authors(corrected, bool(outlets)),
@@ -222,6 +224,10 @@ class QueryParser:
             asks_who=bool(WHO.search(corrected)),
             focus=self._focus(self._names(text_wo_outlets, content)),
         )
+
+    def _writes(self, figure: str) -> bool:
+        """Whether the corpus writes the figure: the vocabulary keeps "10,500" as "10" and "500"."""
+        return all(part in self.vocabulary for part in re.split(r"[,.]", figure) if part)
 
     def _focus(self, names: list[str]) -> str | None:
         """The name the corpus writes least, then English: "Geneva", not "Aleppo", in
@@ -366,6 +372,21 @@ def without_meta(text: str) -> str:
 # a handle ("@AleppoNewsBot").
 SENTENCE_START = re.compile(r"[.!?]\s+$")  # what comes before a word that opens a sentence
 NAME = re.compile(r"(?<!@)\b(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*|[a-z]+(?:[A-Z][a-z]+)+|[A-Z]{2,}|\d{3,})\b")
+# "Is it true that 82 civilians were executed?": a count the question states, of something
+# ("82 civilians", "40 percent"). Not a day ("Dec. 12"), nor the asker's own ("my brother is
+# 34 and …", "34 years old"): those are followed by no counted word. Nor one digit: news
+# spells those out ("two weeks"), and chat writes "2" for "to".
+STATED_FIGURE = re.compile(r"(?<![\w.,/$])(\d[\d,.]*\d)(?:\s*(?:%|per\s*cent\b|percent\b)|\s+([a-z]+)\b(?!\s+old\b))",
+                           re.IGNORECASE)
+NOT_COUNTED = {"years", "year", "yrs", "am", "pm", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from",
+               "the", "a", "an", "is", "was", "were", "are", "th", "st", "nd", "rd"}
+
+
+def stated_figures(question: str) -> list[str]:
+    return [m.group(1) for m in STATED_FIGURE.finditer(question)
+            if m.group(2) is None or m.group(2).lower() not in NOT_COUNTED]
+
+
 LONG_NUMBER = re.compile(r"\b\d{3,}\b")  # years and figures; "12" in "Dec. 12" is a date, matched apart
 
 

@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qa_bot.models import Hit
-from qa_bot.parsing import carries, fold, parse, parsed, phrase
+from qa_bot.parsing import PARTICLES, carries, fold, parse, parsed, phrase
 from qa_bot.query import common_english
-from qa_bot.speakers import PARTICLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -348,12 +347,14 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
 
 
 # "Which two armed opposition groups …?" asks for that many names.
-COUNTED_NAMES = re.compile(r"\b(?:which|what|name\s+the)\s+(two|three|four|five)\s+((?:[\w-]+\s+){0,3}?)([a-z]+s)\b",
-                           re.IGNORECASE)
+PLURAL = r"([a-z]+s|men|women|children|people)"
+COUNTED_NAMES = re.compile(r"\b(?:which|what|name\s+the|names?\s+of\s+(?:the|those|these))\s+(two|three|four|five)\s+"
+                           r"((?:[\w-]+\s+){0,3}?)" + PLURAL + r"\b", re.IGNORECASE)
+SINGULAR = {"men": "man", "women": "woman", "children": "child", "people": "person"}
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "Which Iran-backed militias, by name, fought …?", "… militia groups? Give their names.":
 # a plural asked for by name is two names or more.
-BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)([a-z]+s)\b(?=.*\b(?:by\s+name|their\s+names|name\s+them)\b)",
+BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)" + PLURAL + r"\b(?=.*\b(?:by\s+name|their\s+names|name\s+them)\b)",
                      re.IGNORECASE)
 
 
@@ -367,14 +368,14 @@ def unnamed_members(question: str, hits: list[Hit]) -> str | None:
     if asked is None or parse(question) is None:  # no parser: the check steps aside
         return None
     count, noun = NUMBERS.get(asked.group(1).lower(), 2), asked.group(3).lower()
-    singular = noun[:-1]
+    singular = SINGULAR.get(noun, noun[:-1])
     labels = PEOPLE if is_person(singular) else PLACES if singular in PLACE_NOUNS else BODIES
     question_words = _question_words(question)
     telling = False
     for doc in parsed([hit.passage.text for hit in hits[:CHECKED]]):
         names = _fresh_names(doc, labels, question_words)
         for sentence in doc.sents:
-            nouns = [t for t in sentence if t.lemma_.lower() == noun.rstrip("s") or t.lower_ == noun]
+            nouns = [t for t in sentence if t.lemma_.lower() in (singular, noun.rstrip("s")) or t.lower_ == noun]
             if nouns:
                 telling = True
                 if len({e.text for e in _joined_names([e for e in names if e.sent == sentence], nouns)}) >= count:

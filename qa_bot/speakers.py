@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qa_bot.joining import joined_passage, parts
 from qa_bot.models import Hit, Passage
-from qa_bot.parsing import carries, outside_clauses, parse, parsed
+from qa_bot.parsing import PARTICLES, carries, outside_clauses, parse, parsed
 from qa_bot.query import common_english
+from qa_bot.roles import PERSON_ROLES, role_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -115,6 +116,8 @@ def introduce_speakers(hits: list[Hit], earlier: EarlierParagraphs) -> list[Hit]
 CHECKED = 3
 ASKS_SAID = re.compile(r"\b(?:what|wat|wht)\s+(?:did|does|do|has|have|had)\b.*\b(?:say|said|tell|told|claim|announce"
                        r"|tweet|write|warn|think)\b"
+                       r"|\bwhat\s+(?:reasons?|explanation|justification|excuse|rationale)\s+(?:did|does|do|has|have|had)\b"
+                       r"[^?]*\b(?:give|offer|cite|provide)\b"
                        r"|\bhow\s+(?:did|does|do|has|have|had)\b.*\b(?:react|respond|reply|feel|felt|view)\b", re.IGNORECASE)
 # A reaction or a feeling is told in what its holder says: "How did Iran respond?"
 REACTION = {"react", "respond", "reply", "feel", "think", "view"}
@@ -122,27 +125,37 @@ SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn"
           "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
           "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge",
           "react", "respond", "reply"}
-ASKED = SPEECH | REACTION  # the verbs a question asks of someone
+ASKED = SPEECH | REACTION | {"give", "offer", "cite", "provide"}  # the verbs a question asks of someone ("what reason did X give")
 SPEAKING_ROLES = {"nsubj", "agent"}  # "Lavrov said", "was said by"
 # Who is quoted speaks, whoever does the quoting: "RIA quoted Ryabkov", "Lavrov was quoted".
 # (Who is accused or told does not: "the UN accused Assad forces".)
 QUOTED_ROLES = {"dobj", "nsubjpass"}
 QUOTING = {"quote", "cite"}
-PARTICLES = {"al", "el", "bin", "ibn", "abu", "abdul", "abdel", "de", "van", "von"}
 
 
-def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class AskedSpeaker:
+    """Whom "what did X say" asks about: "Assad"; the subject as written; and the role
+    when the subject is one ("China's UN ambassador": "ambassador")."""
+
+    name: str
+    subject: str
+    role: str | None = None
+
+
+def asked_speaker(question: str, names: Collection[str] = ()) -> AskedSpeaker | None:
     """The name a "what did X say" question asks about, as the last word of a proper name
-    in the subject ("Bashar al-Assad" → "Assad"), and the subject as written; None for
-    "what did the residents say". Typed in lower case, a name is one of `names` (the
-    question's names as the corpus writes them): the parser reads "assad" as an adverb."""
+    in the subject ("Bashar al-Assad" → "Assad"); None for "what did the residents say".
+    Typed in lower case, a name is one of `names` (the question's names as the corpus
+    writes them): the parser reads "assad" as an adverb."""
     if not ASKS_SAID.search(question) or (doc := parse(question)) is None:
         return None
     verb = next((t for t in doc if t.lemma_.lower() in ASKED and any(c.dep_ == "nsubj" for c in t.children)), None)
     if verb is None:
         return None
     # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.
-    subject = sorted(t for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
+    heads = [c for c in verb.children if c.dep_ == "nsubj"]
+    subject = sorted(t for c in heads for t in c.subtree)
     known = {name.lower() for name in names}
     cased = any(ch.isupper() for ch in doc.text)  # then a name is capitalised: "foreign ministry" is none
     # Not a name in a clause of the subject: "Twitter" in "the reporter who put out a video on Twitter".
@@ -151,7 +164,9 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> tuple[str, str]
     start = subject[0].i
     while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].text == "-"):
         start -= 1  # a first name the parse left out
-    return (found[-1].text, doc[start:subject[-1].i + 1].text) if found else None
+    # A title the coverage would give its holder ("ambassador"), not a description ("diplomat").
+    role = heads[-1].lemma_.lower() if heads[-1].pos_ == "NOUN" and heads[-1].lemma_.lower() in PERSON_ROLES else None
+    return AskedSpeaker(found[-1].text, doc[start:subject[-1].i + 1].text, role) if found else None
 
 
 def speakers(doc: Doc) -> list[str]:
@@ -173,6 +188,8 @@ def unheard_speaker(question: str, hits: list[Hit], names_outlet: bool, names: C
     outlet reported ("What did the Post say Ban Ki-moon was alarmed by?"): not checked."""
     if names_outlet or (asked := asked_speaker(question, names)) is None:
         return None
-    name, subject = asked
     docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
-    return None if any(carries(words, name) for doc in docs for words in speakers(doc)) else subject
+    titled = re.compile(r"\b(?:" + "|".join(role_words(asked.role)) + r")s?\b", re.IGNORECASE) if asked.role else None
+    heard = (words for doc in docs for words in speakers(doc))
+    return None if any(carries(words, asked.name) and (titled is None or titled.search(words)) for words in heard) \
+        else asked.subject

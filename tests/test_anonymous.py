@@ -56,6 +56,7 @@ def test_the_described_speaker_is_read_from_the_question(question: str, describe
     "Which district did the army take?",  # no one speaks
     "Which country said nothing?",  # not a person: too little said to find the sentence
     "Who said the army was in the final stages?",  # asks for whoever said it: any answer names or describes them
+    "what the % russian officials said the syrian army had captured on fri",  # asks for the figure ("whats the %")
 ])
 def test_questions_that_ask_for_no_described_speaker(question: str) -> None:
     assert described_speaker(question) is None

@@ -284,6 +284,13 @@ def test_a_day_the_coverage_never_speaks_of_is_declined_by_name(answerer: Answer
     assert not declined or (answer.abstained and answer.hits == [])
 
 
+def test_a_figure_the_coverage_never_gives_is_declined_by_name(answerer: Answerer) -> None:
+    """"82 civilians executed" finds the passages on executions; none can confirm 82."""
+    answer = answerer.ask("Is it true the UN said exactly 82 civilians were executed in Aleppo?")
+    assert answer.abstained and answer.hits == [] and "no figure of 82" in answer.notice
+    assert not answerer.ask("Is it true that 413 civilians were killed in east Aleppo?").abstained
+
+
 def test_the_days_the_coverage_speaks_of_include_publication_days(answerer: Answerer) -> None:
     days = answerer.retriever.table.all_days
     published = {(int(d.published[5:7]), int(d.published[8:10])) for d in answerer.documents() if d.published}

@@ -70,6 +70,14 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How did the United States vote on the resolution?", VOTE, "their vote"),  # a tally names no voter
     ("How did the United States vote on the resolution?", hit("The U.S. voted for it, with 121 others."), None),
     ("how did russia vote", hit("The no votes included Syria and its allies Iran and Russia."), None),
+    ("Did the United States vote in favour of the resolution?", VOTE, "their vote"),
+    ("Did Iran and Russia vote against it?", hit("The no votes included Syria and its allies Iran and Russia."), None),
+    ("Which countries abstained in the General Assembly vote?", hit("Thirty-six members abstained."), "their vote"),
+    ("Which countries abstained in the General Assembly vote?",
+     hit("Among those who abstained were Brazil and India."), None),
+    ("Which countries voted against it?", hit("The no votes included Syria, Iran and Russia."), None),
+    ("Which countries voted against it?", hit("It received 122 votes in favor and 13 against."),
+     "their vote"),  # the tally names none
     ("What model of tank is the fighter standing next to?", hit("A fighter stands next to a tank in the old city."),
      "a make or model"),
     ("What model of tank is the fighter standing next to?", hit("A fighter stands next to a T-72 tank."), None),

@@ -16,6 +16,7 @@ TOLD = told("The terms of the deal were that rebels leave with light arms for Id
     "What exactly were the terms the United States insisted on in its talks with Russia?",
     "What were the unacceptable terms the United States insisted on, according to Ryabkov?",
     "Why did the United States' terms seem unacceptable to Russia — what exactly were they?",
+    "What exactly were the 'unacceptable terms' the United States was insisting on?",  # quoted back
 ])
 def test_a_passage_that_only_names_the_terms_does_not_tell_them(question: str) -> None:
     assert untold_contents(question, [RYABKOV]) == "terms"

@@ -126,6 +126,20 @@ def test_dates_in_questions(parser: QueryParser) -> None:
     assert parser.parse("What happened in Aleppo?").month_days == set()
 
 
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("Is it true the UN said exactly 82 civilians were executed in Aleppo?", ["82"]),
+    ("Did 93 percent of Aleppo fall, or 97%?", ["97"]),  # the corpus writes 93, never 97
+    ("Did 10,500 people flee in a day?", []),  # written "10,500": kept as 10 and 500
+    ("how many ppl fled east alepo in the last 2 wks", []),  # one digit: news spells it out; chat means "to"
+    ("my brother is 34 and I cant reach him, which men went missing?", []),  # the asker's own figure, no count
+    ("my brother is 34 years old, where are the men taken?", []),
+    ("What happened in Aleppo on Dec. 27?", []),  # a day: the days check's business
+])
+def test_counts_a_question_states_that_the_corpus_never_writes(parser: QueryParser, question: str,
+                                                              unknown: list[str]) -> None:
+    assert parser.parse(question).unknown_figures == unknown
+
+
 def test_content_and_unknown_words(parser: QueryParser) -> None:
     query = parser.parse("What is the capital of Narnia?")
     assert "narnia" in query.content_words and "narnia" in query.unknown

@@ -174,6 +174,12 @@ VILLAGES = hit("Syrians who were evacuated from Fuaa and Kafraya, two Shiite vil
     ("Which two Shiite villages had the evacuees come from?", hit("Evacuees from Fuaa, a Shiite village, arrived."),
      "the two Shiite villages"),
     ("Name the two armed opposition groups the UN accused.", GROUPS, "the two armed opposition groups"),
+    ("What were the names of the two opposition groups the UN says abducted civilians?", GROUPS,
+     "the two opposition groups"),
+    ("give me the names of the four men shot in al-Halk",
+     hit("Four men were shot in front of their families in al-Halk, he said."), "the four men"),
+    ("give me the names of the two men shot in al-Halk",
+     hit("Two men, Ahmed Haj and Omar Kassem, were shot in al-Halk."), None),
     ("Which two militias did the UN accuse?", GROUPS, None),  # never spoken of in the question's word
     ("Which opposition groups abducted civilians?", GROUPS, None),  # no number asked: unnamed_role's business
     # a plural asked for by name is two names or more, joined to the noun
