@@ -58,6 +58,7 @@ MEASURE = re.compile(rf"\b\d[\d,.]*[-\s]*(?:{_DISTANCE_UNITS}|met(?:er|re)s?|m|f
                      r"|\b(?:largest|biggest|smallest|populous|population|size)\b", re.IGNORECASE)  # or by rank
 # A make or model is a designation ("T-72", "Su-24", "AK-47"): "a tank" states none.
 DESIGNATION = re.compile(r"\b[A-Z][A-Za-z]{0,4}-\d{1,3}[A-Z]?\b|\b[A-Z]{1,4}\d{1,4}\b|\bmodel\b")
+AWARD = re.compile(r"\b(?:award\w*|prize\w*|honou?r(?:ed|s)?|medals?|laureates?)\b", re.IGNORECASE)
 # A reading of the weather: "How cold was it?" is answered by "freezing" or "-5C", not
 # by "the winter cold"; "How much snow fell?" by a depth.
 WEATHER = re.compile(r"-?\d+(?:\.\d+)?\s*(?:°|º|degrees?\b|[CF]\b)|\b(?:celsius|fahrenheit|freezing|sub-zero"
@@ -127,6 +128,9 @@ ENDED = re.compile(r"\bfinal(?:ly)?\b|\bin\s+all\b|\ball\s+told\b|\bcomplet\w*|\
 _CHILDREN = frozenset({"children", "child", "kids", "minors", "boys", "girls", "babies", "infants"})
 GROUP_WORDS = {"children": _CHILDREN, "kids": _CHILDREN, "babies": _CHILDREN, "boys": _CHILDREN, "girls": _CHILDREN,
                "women": frozenset({"women", "woman", "mothers"}), "men": frozenset({"men", "man"})}
+_FIGHTERS = frozenset({"fighters", "rebels", "soldiers", "troops", "militants", "combatants", "gunmen", "insurgents",
+                       "militiamen", "jihadists"})
+GROUP_WORDS |= dict.fromkeys(_FIGHTERS, _FIGHTERS)  # "how many rebel fighters were killed": not 413 civilians
 # "How many rebels were still holed up inside?" counts those who stayed: a figure for
 # those who surrendered or left is not it; one told with "trapped" or "remain" may be.
 STILL_THERE = re.compile(r"\bstill\s+(?:\w+\s+)?(?:inside|in|holed|holding|trapped|there|stuck|besieged|left)\b"
@@ -375,8 +379,9 @@ ANSWER_TYPES = [
                                         r"|\bwhat\s+(?:is|was)\s+the\s+distance\b", re.IGNORECASE), _pattern(DISTANCE)),
     AnswerType("their vote", VOTE_ASKED, states_vote),
     AnswerType("who they work for", EMPLOYER_ASKED, states_employer),
-    AnswerType("a make or model", re.compile(r"\b(?:what|which)\s+(?:make|model|brand)s?\b", re.IGNORECASE),
-               _pattern(DESIGNATION)),
+    AnswerType("a make or model", re.compile(r"\b(?:what|which)\s+(?:(?:make|model|brand)s?|cameras?|lens(?:es)?)\b",
+                                             re.IGNORECASE), _pattern(DESIGNATION)),
+    AnswerType("an award", re.compile(r"\b(?:awards?|prizes?|honou?rs?)\b", re.IGNORECASE), _pattern(AWARD)),
     AnswerType("a reading of the weather", re.compile(r"\btemperatures?\b|\bhow\s+(?:cold|hot|warm|chilly)\b"
                                                     r"|\bhow\s+many\s+degrees\b|\bhow\s+much\s+(?:snow|rain)\b"
                                                     r"|\b(?:snowfall|rainfall)\b", re.IGNORECASE), _pattern(WEATHER)),

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pysbd
 
 from qa_bot.dates import find_dates
-from qa_bot.ingest import Block
+from qa_bot.ingest import ATTRIBUTED, Block
 from qa_bot.models import Document, Passage
 
 MAX_WORDS = 120
@@ -88,8 +88,10 @@ def without_credit(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    """Comparison form: no credit, no quotes or punctuation, case-folded."""
-    text = CREDIT_TAIL.sub("", text)
+    """Comparison form: no credit or attribution, no quotes or punctuation, case-folded.
+    A pull quote repeated in full further down goes, attribution and all: the full
+    paragraph says who spoke."""
+    text = ATTRIBUTED.sub("", CREDIT_TAIL.sub("", text))
     return " ".join(re.sub(r"[^\w\s]", " ", text).casefold().split())
 
 

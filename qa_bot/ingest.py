@@ -193,9 +193,32 @@ def credit_gallery(paragraphs: list[str]) -> list[Block] | None:
     return blocks
 
 
+# A pull quote's attribution, set on a line of its own ("- Sergei Ryabkov, Russian Deputy
+# Foreign Minister"), and a paragraph that is all quotation: who said it is in the one, what
+# in the other, and a dash-led line would otherwise go as furniture.
+ATTRIBUTION = re.compile(r"^[-–—]\s+([A-Z][^.!?]{2,100})$")
+QUOTATION = re.compile(r"^[\"'“‘].*[\"'”’]$")
+ATTRIBUTION_WORDS = 12
+ATTRIBUTED = re.compile(r"(?<=[\"'”’])\s+—\s+[A-Z][^.!?—\"“”]{2,100}$")  # the joined attribution, at a quotation's end
+
+
+def attributed(paragraphs: list[str]) -> list[str]:
+    """The paragraphs with each pull-quote attribution joined to the quotation beside it
+    (before it, else after it: pages set it either way), as "“…” — Monther, Aleppo resident"."""
+    found = list(paragraphs)
+    for i, para in enumerate(paragraphs):
+        credit = ATTRIBUTION.match(para)
+        if not credit or len(para.split()) > ATTRIBUTION_WORDS:
+            continue
+        beside = [j for j in (i - 1, i + 1) if 0 <= j < len(found) and QUOTATION.match(found[j])]
+        if beside:
+            found[beside[0]] += " — " + credit.group(1)
+    return found
+
+
 def plain_article(paragraphs: list[str]) -> list[Block]:
     blocks = []
-    for para in paragraphs:
+    for para in attributed(paragraphs):
         if is_furniture(para):
             continue
         kind: PassageKind = "caption" if re.search(r"\([^()]{0,80}\)$", para) and _has_agency(para) else "paragraph"

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from qa_bot.joining import joined_passage, parts
 from qa_bot.models import Hit, Passage
 from qa_bot.parsing import PARTICLES, carries, outside_clauses, parse, parsed
-from qa_bot.query import common_english
-from qa_bot.roles import PERSON_ROLES, role_words
+from qa_bot.query import common_english, everyday
+from qa_bot.roles import PERSON_ROLES, is_person, role_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -118,14 +118,20 @@ ASKS_SAID = re.compile(r"\b(?:what|wat|wht)\s+(?:did|does|do|has|have|had)\b.*\b
                        r"|tweet|write|warn|think)\b"
                        r"|\bwhat\s+(?:reasons?|explanation|justification|excuse|rationale)\s+(?:did|does|do|has|have|had)\b"
                        r"[^?]*\b(?:give|offer|cite|provide)\b"
-                       r"|\bhow\s+(?:did|does|do|has|have|had)\b.*\b(?:react|respond|reply|feel|felt|view)\b", re.IGNORECASE)
+                       r"|\bhow\s+(?:did|does|do|has|have|had)\b.*\b(?:react|respond|reply|feel|felt|view)\b"
+                       r"|^\W*(?:did|has|have|had)\b[^?]*\b(?:say|said|speak|spoken|comment|commented)\s+(?:anything"
+                       r"|something|publicly|in\s+public)\b", re.IGNORECASE)
+# "what did trump say": the parser reads a lower-case name as anything; one word, neither
+# everyday English nor a person's description, in the speaker's place is a name.
+BARE_SPEAKER = re.compile(r"\b(?:what|wat|wht)\s+(?:did|does|has|had)\s+([a-z][a-z-]+)\s+(?:say|said|tell|told|think"
+                          r"|write|tweet|claim|announce|warn)\b")
 # A reaction or a feeling is told in what its holder says: "How did Iran respond?"
 REACTION = {"react", "respond", "reply", "feel", "think", "view"}
 SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn", "add", "state", "declare",
           "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
           "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge",
           "react", "respond", "reply"}
-ASKED = SPEECH | REACTION | {"give", "offer", "cite", "provide"}  # the verbs a question asks of someone ("what reason did X give")
+ASKED = SPEECH | REACTION | {"give", "offer", "cite", "provide", "speak", "comment"}  # the verbs a question asks of someone ("what reason did X give")
 SPEAKING_ROLES = {"nsubj", "agent"}  # "Lavrov said", "was said by"
 # Who is quoted speaks, whoever does the quoting: "RIA quoted Ryabkov", "Lavrov was quoted".
 # (Who is accused or told does not: "the UN accused Assad forces".)
@@ -152,7 +158,7 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> AskedSpeaker | 
         return None
     verb = next((t for t in doc if t.lemma_.lower() in ASKED and any(c.dep_ == "nsubj" for c in t.children)), None)
     if verb is None:
-        return None
+        return _bare_speaker(question)
     # A hyphenated name may parse as several subjects ("Bashar", "al", "-", "Assad"): take them all.
     heads = [c for c in verb.children if c.dep_ == "nsubj"]
     subject = sorted(t for c in heads for t in c.subtree)
@@ -166,7 +172,18 @@ def asked_speaker(question: str, names: Collection[str] = ()) -> AskedSpeaker | 
         start -= 1  # a first name the parse left out
     # A title the coverage would give its holder ("ambassador"), not a description ("diplomat").
     role = heads[-1].lemma_.lower() if heads[-1].pos_ == "NOUN" and heads[-1].lemma_.lower() in PERSON_ROLES else None
-    return AskedSpeaker(found[-1].text, doc[start:subject[-1].i + 1].text, role) if found else None
+    return AskedSpeaker(found[-1].text, doc[start:subject[-1].i + 1].text, role) if found else _bare_speaker(question)
+
+
+def _bare_speaker(question: str) -> AskedSpeaker | None:
+    found = BARE_SPEAKER.search(question)
+    word = found and found.group(1)
+    if not word or word in PRONOUNS or everyday(word) or is_person(word) or word.endswith("s"):  # "residents"
+        return None
+    return AskedSpeaker(word, word)
+
+
+PRONOUNS = {"i", "you", "he", "she", "it", "we", "they", "u", "ya", "everyone", "anyone", "someone", "nobody"}
 
 
 def speakers(doc: Doc) -> list[str]:

@@ -41,6 +41,8 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("How many non-combatants had lost their lives?", TOLL, None),  # people under another name
     ("How many children were killed in east Aleppo?", TOLL, "that figure"),  # some of them: their own figure
     ("How many children were killed?", hit("At least 413 civilians, including 45 children, were killed."), None),
+    ("How many rebel fighters were killed in the battle?", TOLL, "that figure"),  # civilians are not fighters
+    ("How many rebel fighters were killed in the battle?", hit("Some 300 rebels were killed in the battle."), None),
     ("how many guys did the forces shoot", hit("The forces shot four men in front of their families."), None),
     ("How many lives were lost to rebel shelling?", hit("Rebel shelling killed 139 people in the west."), None),
     ("How many lives were lost to rebel shelling?", hit("Rebel shelling hit the west for 3 weeks."), "that figure"),
@@ -81,6 +83,11 @@ VOTE = hit("The resolution, advanced by Canada, received 122 votes in favor, 13 
     ("What model of tank is the fighter standing next to?", hit("A fighter stands next to a tank in the old city."),
      "a make or model"),
     ("What model of tank is the fighter standing next to?", hit("A fighter stands next to a T-72 tank."), None),
+    ("What camera and lens did Hassan Ammar use?", hit("A boy rides a bike. (Hassan Ammar / AP)"), "a make or model"),
+    ("What camera did he use?", hit("He shot it on a Nikon D5 with a 24mm lens."), None),
+    ("Did George Ourfalian win any award for his pictures?", hit("Syrians head home. (George Ourfalian / AFP)"),
+     "an award"),
+    ("Did he win an award for it?", hit("The picture won a World Press Photo prize."), None),
     ("What was the temperature in Aleppo that night?", hit("Families huddled in the winter cold."),
      "a reading of the weather"),
     ("How cold was it in the east?", hit("Temperatures fell below freezing as families waited."), None),

@@ -13,6 +13,7 @@ import pytest
 
 from qa_bot.index import read_passages
 from qa_bot.ingest import (
+    ATTRIBUTED,
     Block,
     IngestError,
     credit_gallery,
@@ -88,7 +89,8 @@ def test_passages_are_at_most_130_words(corpus_read) -> None:
 
 
 def _ends_cleanly(text: str) -> bool:
-    return text.endswith(SENTENCE_END) or text.endswith(")")
+    """At a sentence's end, a credit's, or a quotation's attribution ("” — Monther, Aleppo resident")."""
+    return text.endswith(SENTENCE_END) or text.endswith(")") or bool(ATTRIBUTED.search(text))
 
 
 def test_passages_end_at_a_sentence_end_or_credit(corpus_read) -> None:
@@ -402,3 +404,20 @@ def test_the_date_printed_under_a_byline_stays_with_it_and_a_loose_date_is_dropp
 def test_the_nyt_byline_carries_its_printed_date(corpus_read) -> None:
     bylines = [p.text for p in of(corpus_read[1], "004") if p.text.startswith("By ")]
     assert bylines == ["By Anne Barnard and Nick Cumming-Bruce, Dec. 9, 2016"]
+
+
+def test_a_pull_quotes_attribution_joins_the_quotation_beside_it() -> None:
+    """Middle East Eye sets "- Monther, Aleppo resident" on a line of its own, before or
+    after the quotation; dropped as a dash-led line, "who said 'They want to kill us'"
+    had no answer in the passages."""
+    raw = ("Title\n\nHe said that Russian air strikes had not stopped, even when Moscow said they had.\n\n"
+           "- Monther, Aleppo resident\n\n"
+           "“They want to kill us, not to save us. And they were able to do all this.”\n\n"
+           "'This agreement has not yet been reached, largely because the United States insists on terms'\n\n"
+           "- Sergei Ryabkov, Russian Deputy Foreign Minister\n\n"
+           "- Home\n\nRead more about it here, and subscribe now to the newsletter.\n")
+    texts = [b.text for b in extract_blocks(raw, "Title")]
+    assert "“They want to kill us, not to save us. And they were able to do all this.” — Monther, Aleppo resident" in texts
+    assert texts[0] == "He said that Russian air strikes had not stopped, even when Moscow said they had."
+    assert any(t.endswith("insists on terms' — Sergei Ryabkov, Russian Deputy Foreign Minister") for t in texts)
+    assert not any("Home" in t for t in texts)  # a dash-led line beside no quotation is still furniture

@@ -131,6 +131,12 @@ UN = hit("United Nations officials said some rebel groups had prevented civilian
      [hit("Russia's defence ministry said on Monday that 728 rebels laid down their weapons.")],
      "Iran's foreign ministry"),  # another ministry speaks
     ("Who did Assad thank?", [THANKING], None),  # not a "what did X say" question
+    # a lower-case name the parser cannot read, alone in the speaker's place
+    ("what did trump say about aleppo falling", [LAVROV, UN], "trump"),
+    ("what did lavrov say about aleppo", [LAVROV], None),
+    ("what did residents say about it", [THANKING], None),  # no name: not checked
+    ("Did Assad himself say anything publicly about retaking Aleppo?", [THANKING], "Assad himself"),
+    ("Did Lavrov say anything about the operations?", [LAVROV], None),
     # asked by title, heard only where someone with that title speaks
     ("What did the UN special envoy for Syria say?", [UN], "the UN special envoy for Syria"),
     ("What did the UN special envoy for Syria say?",
@@ -149,9 +155,11 @@ def test_what_someone_said_is_answered_only_where_they_speak(question: str, pass
 
 def test_in_lower_case_the_corpus_says_which_words_are_names() -> None:
     """The parser reads a lower-case "assad" as an adverb; the query's names (the words
-    the corpus writes as names) say it is one."""
+    the corpus writes as names) say it is one, and so does its place: one word that is
+    not everyday English between "what did" and "say"."""
     question = "what did assad say after aleppo fell"
-    assert asked_speaker(question) is None
+    assert asked_speaker(question) == AskedSpeaker("assad", "assad")
+    assert asked_speaker("what did assad and his generals say after aleppo fell") is None
     assert unheard_speaker(question, [THANKING], names_outlet=False, names=["assad", "aleppo"]) == "assad"
     assert unheard_speaker("what did lavrov say", [LAVROV], names_outlet=False, names=["lavrov"]) is None
 
