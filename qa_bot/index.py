@@ -34,8 +34,9 @@ from qa_bot.tokens import SCHEME as TOKEN_SCHEME
 from qa_bot.tokens import StoredTokens, TokenIndex, TokenSpool
 
 # 2: passages read on demand (byte offsets, per-passage table); 3: word counts in the table;
-# 4: the words the corpus writes as names, in the vocabulary; 6: and the pairs it capitalises together
-FORMAT_VERSION = 6
+# 4: the words the corpus writes as names, in the vocabulary; 6: and the pairs it capitalises together;
+# 7: a pull quote's attribution kept with its quotation (passages read anew)
+FORMAT_VERSION = 7
 VECTORS_SINCE = 5  # vectors of an index of this format or later are reused by a rebuild
 META = "manifest.json"
 DUPLICATE_COSINE = 0.7
