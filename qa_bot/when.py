@@ -67,8 +67,8 @@ def says_when(sentence: str, patterns: tuple[re.Pattern[str], ...] = TIMES) -> b
 
 
 def event_words(question: str) -> tuple[set[str], set[str]] | None:
-    """The stems of the question's event verbs and of its nouns; None when it names no
-    event or the parser cannot load."""
+    """The stems of the question's event verbs (none for "when did they finally get out")
+    and of its nouns; None when it names nothing or the parser cannot load."""
     doc = parse(question)
     if doc is None:
         return None
@@ -76,7 +76,7 @@ def event_words(question: str) -> tuple[set[str], set[str]] | None:
     nouns = [t.text.lower() for t in doc if t.pos_ in ("NOUN", "PROPN")]
     event = {stem for stems in tokenize(verbs) for stem in stems}
     about = {stem for stems in tokenize(nouns) for stem in stems} - event
-    return (event, about) if event and about else None
+    return (event, about) if about else None
 
 
 def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> bool:
@@ -85,6 +85,8 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
     if not ASKS_WHEN.search(question) or not (words := event_words(question)):
         return False
     event, about = words
+    if not event and not AN_END.search(question):
+        return False  # "When did it happen in Hanano?": no event to look for
     sentences = [s for hit in hits[:CHECKED] for s in hit.passage.sentence_texts()]
     if FIRST_TIME.search(question) and not any(YEAR.search(without_days(s)) for s in sentences):
         # The first time something happened is dated by its year, not "on Sunday", nor by a
@@ -95,18 +97,19 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
         wholes = [s for s in sentences if any(m.group(1).lower() == place for m in WHOLE.finditer(s))]
         return not any(says_when(s, DATES) for s in wholes)
     stems = [set(tokens) for tokens in tokenize(sentences)]
-    telling = [s for s, held in zip(sentences, stems) if held & event and held & about]
+    telling = [s for s, held in zip(sentences, stems) if event and held & event and held & about]
     if telling:
         if AN_END.search(question):  # the end of a story is told as one
             telling = [s for s in telling if ENDING.search(s)]
         return not any(map(says_when, telling))
     if AN_END.search(question) and (about_it := _about(sentences, stems, about)):
+        # "When did the last rebels finally get out?" too: its verbs name no event.
         # "When was the evacuation finally completed?", its verb told nowhere: the sentences
         # about its nouns must date an end ("the last buses left on Thursday").
         return not any(ENDING.search(s) and says_when(s, DATES) for s in about_it)
     # The event in other words ("talks will continue in Geneva" for "the talks began"): the
     # sentences that name the question's most specific name stand for it, and must date it.
-    naming = [s for s in sentences if focus and carries(s, focus)]
+    naming = [s for s in sentences if event and focus and carries(s, focus)]
     return bool(naming) and not any(says_when(s, DATES) for s in naming)
 
 

@@ -115,6 +115,12 @@ def test_a_whole_is_dated_where_it_is_told_as_a_whole(question: str, passages: l
     # date" frames the question and is none of them.
     ("On what date was the evacuation of rebels and civilians from east Aleppo finally completed?",
      [told("After weeks of fighting, thousands of civilians were evacuated from east Aleppo.")], True),
+    # Its verbs name no event ("get out"): the end is still asked for and must be dated.
+    ("On what date did the last rebels and civilians finally get out of east Aleppo?",
+     [told("On Dec. 12, rebels and civilians in east Aleppo were cornered in a few districts.")], True),
+    ("On what date did the last rebels and civilians finally get out of east Aleppo?",
+     [told("The last rebels and civilians left east Aleppo on Dec. 22, ending the evacuation.")], False),
+    ("When did it happen in east Aleppo?", [told("Rebels and civilians fled east Aleppo.")], False),  # no event
 ])
 def test_the_end_of_a_story_is_dated_where_it_is_told_as_an_end(question: str, passages: list[Hit],
                                                                 untold: bool) -> None:
