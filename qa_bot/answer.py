@@ -212,7 +212,8 @@ class Answerer:
             return f"The coverage I have touches on this, but none of it gives {missing}."
         if word := untold_contents(query.text, ranked.hits):
             return f"The coverage I have speaks of {word}, but does not say what they were."
-        if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo) or unnamed_members(
+        if role := unnamed_role(query.text, ranked.hits, query.about_authors or query.about_photo,
+                                query.names) or unnamed_members(
                 query.text, ranked.hits):
             return f"The coverage I have touches on this, but none of it names {role}."
         if speaker := unheard_speaker(query.text, ranked.hits, bool(query.outlets), query.names):

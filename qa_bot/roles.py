@@ -16,6 +16,7 @@ what retrieval had answered, and it passes a passage that names the wrong holder
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -325,11 +326,13 @@ def _question_words(question: str) -> set[str]:
     return {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
 
 
-def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) -> str | None:
+def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False, names: Collection[str] = ()) -> str | None:
     """The role the question asks to have named when none of the first results names
-    it ("Russia's defence minister"); None when one does or no name is asked for."""
+    it ("Russia's defence minister"); None when one does or no name is asked for. A
+    "role" that is one of the question's `names` is a person asked about in lower case
+    ("who is rupert colville"), not a role."""
     role = asked_role(question, about_credits)
-    if role is None:
+    if role is None or _names_a_person(question, role, names):
         return None
     question_words = _question_words(question)
     docs = parsed([hit.passage.text for hit in hits[:CHECKED]])
@@ -344,6 +347,17 @@ def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False) ->
     if names_role(docs, role, question_words):
         return None
     return f"{role.phrase} by a real name" if role.real else role.phrase  # a pseudonym may be given
+
+
+WHO_IS = re.compile(r"\W*who(?:\s+is|\s+was|['’]s)\s+(.+?)\W*", re.IGNORECASE)
+
+
+def _names_a_person(question: str, role: Role, names: Collection[str]) -> bool:
+    """"who is rupert colville": the whole question asks who a person of the question's
+    names is; "What is Shadi's surname?" still asks for a name."""
+    whole = WHO_IS.fullmatch(question)
+    return bool(whole) and not role.title and whole.group(1).lower() == role.phrase.lower() \
+        and role.words <= {n.lower() for n in names}
 
 
 # "Which two armed opposition groups …?" asks for that many names.

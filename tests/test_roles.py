@@ -193,6 +193,16 @@ def test_names_asked_for_by_number_must_stand_together_in_one_sentence(question,
     assert unnamed_members(question, [passage]) == unnamed
 
 
+def test_a_person_asked_about_in_lower_case_is_no_role() -> None:
+    """"who is rupert colville" parses as a role named "rupert colville"; when the corpus
+    knows the words as a name, the question asks who that person is."""
+    colville = hit("Rupert Colville, a spokesman for the UN human rights office, said families had lost contact.")
+    assert unnamed_role("who is rupert colville", [ASSAD], names=["colville"]) is None
+    assert unnamed_role("Who is the US Secretary of State?", [colville], names=["US", "Secretary", "State"]) == \
+        "the US Secretary of State"  # a title, whatever its capitals
+    assert unnamed_role("what is rupert colville's surname", [ASSAD], names=["colville"]) is not None
+
+
 def test_without_its_parser_the_check_is_off_and_says_so(without_parser, caplog) -> None:
     """A missing model package must not break answering: the check steps aside."""
     with caplog.at_level("WARNING", logger="qa_bot.parsing"):
