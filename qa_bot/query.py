@@ -247,7 +247,7 @@ class QueryParser:
         English (a word neither the corpus nor English knows: "raqqa", "nba")."""
         if re.search(r"[A-Z]", question[1:]) and not shouted(question):
             # Asked as the alias, searched as what it stands for: "ISIS" is "Islamic State".
-            return [name for asked in question_names(question)
+            return [self._spelled(name) for asked in question_names(question)
                     for name in (NAME.findall(ALIASES[asked.lower()]) if asked.lower() in ALIASES else [asked])]
         bare = (re.sub(r"['’]s$", "", w) for w in content_words)
         typed = words(question.lower())
@@ -257,6 +257,17 @@ class QueryParser:
             or (w in self.vocabulary.names and (not everyday(w) or w in CITIES or w in phrased))
             or (w not in self.vocabulary and not is_english(w) and not restored(w)))]
         return self._with_first_names(typed, found) + LONG_NUMBER.findall(question)
+
+    def _spelled(self, name: str) -> str:
+        """A name as the corpus spells it, when it is a slip for one of the corpus's names
+        ("Kassab" for Kassa, "Ryabkin" for Ryabkov, "Kefraya" for Kafraya): the search text
+        is corrected so, and a name half-remembered is no unknown name."""
+        lower = name.lower()
+        if lower in self.vocabulary or not lower.isalpha() or name.isupper():  # "UNICEF" is meant as typed
+            return name
+        fixed = self.speller.correct(lower)
+        slip = fixed != lower and fixed[0] == lower[0] and fixed in self.vocabulary.names
+        return fixed.capitalize() if slip else name
 
     def _with_first_names(self, typed: list[str], found: list[str]) -> list[str]:
         """The names found, and a corpus word that is not English just before one: the
@@ -406,8 +417,11 @@ def question_names(question: str) -> list[str]:
     found = list(NAME.finditer(question))
     if found and found[0].start() == 0 and found[0].group().istitle():
         found = found[1:]
-    return [m.group() for m in found if not (m.group().istitle() and SENTENCE_START.search(question, 0, m.start())
-                                             and is_english(m.group().lower()))]
+    return [m.group() for m in found if m.group() not in HONORIFICS and not (
+        m.group().istitle() and SENTENCE_START.search(question, 0, m.start()) and is_english(m.group().lower()))]
+
+
+HONORIFICS = {"Mr", "Mrs", "Ms", "Dr", "Mister", "Madam", "Sir"}  # "A Mr. Kassa": the name is the next word
 
 
 def everyday(word: str) -> bool:
