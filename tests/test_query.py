@@ -135,6 +135,22 @@ def test_a_name_half_remembered_is_read_as_the_corpus_spells_it(parser: QueryPar
     assert "Obama" in parser.parse("What did Obama say about Aleppo?").names  # no corpus name near it
 
 
+@pytest.mark.parametrize(("question", "names"), [
+    ("Which country put forward that resolution? I have a feeling it was one of the Scandinavian ones.", []),
+    ("What did the Russian deputy foreign minister — Ryabkin, was it? — say about the Americans?", ["Russian", "Americans"]),
+    ("Who said the operations would go on? A Russian gentleman, Lavrovsky or some such?", []),
+    ("What did Lavrov say? And what did Kerry say?", ["Lavrov", "Kerry"]),  # no hedge: both asked
+])
+def test_names_in_a_readers_hedged_guess_are_not_asked_about(parser: QueryParser, question: str,
+                                                              names: list[str]) -> None:
+    assert parser.parse(question).names == names
+
+
+@pytest.mark.parametrize(("word", "meant"), [("mny", "many"), ("bak", "back"), ("guvnor", "governor")])
+def test_more_chat_shorthand(parser: QueryParser, word: str, meant: str) -> None:
+    assert meant in parser.parse(f"how {word} hanano").text and word not in parser.parse(f"{word} hanano").names
+
+
 @pytest.mark.parametrize(("question", "unknown"), [
     ("Is it true the UN said exactly 82 civilians were executed in Aleppo?", ["82"]),
     ("Did 93 percent of Aleppo fall, or 97%?", ["97"]),  # the corpus writes 93, never 97
