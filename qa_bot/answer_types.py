@@ -33,6 +33,9 @@ _NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleve
 AGE = re.compile(rf"\b{_NUMBER}[- ](?:years?|months?|weeks?|days?)[- ]old\b|\baged?\s+(?:about\s+)?\d"
                  rf"|\b\d+\s+years\s+of\s+age\b|\b[A-Z][a-z]+,\s+\d{{1,3}},", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b|\bcentur(?:y|ies)\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+CENTURY = re.compile(r"\bcentur(?:y|ies)\b|\b1?\d00s\b", re.IGNORECASE)
+VOTE_COUNT = re.compile(r"\b\d+\s+(?:votes?\b|to\s+\d+\b)|\b\d+\s+(?:in\s+favou?r|against|abstentions?)\b"
+                        r"|\bunanimous\w*", re.IGNORECASE)
 POPULATION = re.compile(r"\bpopulation\b[^.]{0,40}?\d|\d[\d,.]*(?:\s+(?:million|thousand))?\s+(?:people|residents"
                         r"|inhabitants)\s+(?:live|lived|living)\b|\bpopulation\s+of\s+\w+\s+million",
                         re.IGNORECASE)
@@ -121,7 +124,7 @@ FINAL_COUNT = re.compile(r"\bfinal(?:ly)?\b|\beventually\b|\bonce\b[^?]*\b(?:fin
                          r"|implemented)\w*"
                          r"|\b(?:at|by)\s+the\s+end\s+of\b", re.IGNORECASE)
 FINAL_TOLL = re.compile(r"^(?=.*(?:" + FINAL_COUNT.pattern + r")).*\bwhat(?:['’]s|\s+is|\s+was|\s+were)\s+the\s+"
-                        r"(?:[\w-]+\s+){0,2}(?:toll|number|total)\b", re.IGNORECASE)
+                        r"(?:[\w-]+\s+){0,3}(?:toll|number|total)\b", re.IGNORECASE)
 ENDED = re.compile(r"\bfinal(?:ly)?\b|\bin\s+all\b|\ball\s+told\b|\bcomplet\w*|\bfinish\w*|\bended\b"
                    r"|\bby\s+the\s+end\b", re.IGNORECASE)
 # Some of the people a toll counts: their own figure is told with their word.
@@ -347,7 +350,11 @@ def _name_in(phrase: str) -> str | None:
 ANSWER_TYPES = [
     AnswerType("an age", re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|['’]s\s+age\b", re.IGNORECASE),
                _pattern(AGE)),
-    AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|century|decade)\b", re.IGNORECASE), _pattern(YEAR)),
+    AnswerType("a year", re.compile(r"\b(?:what|which)\s+(?:year|decade)\b", re.IGNORECASE), _pattern(YEAR)),
+    # "In which century was the citadel built?": "since 2012" dates something else.
+    AnswerType("a century", re.compile(r"\b(?:what|which)\s+century\b", re.IGNORECASE), _pattern(CENTURY)),
+    AnswerType("a vote count", re.compile(r"\bvote\s+(?:tally|count|totals?|results?|breakdown|margin)\b"
+                                         r"|\b(?:tally|margin)\s+of\s+the\s+vote\b", re.IGNORECASE), _pattern(VOTE_COUNT)),
     AnswerType("a month", re.compile(r"\b(?:what|which)\s+month\b", re.IGNORECASE), states_month),
     # "When was the Observatory founded?": a founding or a building is dated by a year.
     AnswerType("a year", re.compile(r"\bwhen\s+(?:was|were|did)\b.*\b(?:found|founded|establish|established|build|built"

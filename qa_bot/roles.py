@@ -368,7 +368,7 @@ SINGULAR = {"men": "man", "women": "woman", "children": "child", "people": "pers
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "Which Iran-backed militias, by name, fought …?", "… militia groups? Give their names.":
 # a plural asked for by name is two names or more.
-BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)" + PLURAL + r"\b(?=.*\b(?:by\s+name|their\s+names|name\s+them)\b)",
+BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)" + PLURAL + r"\b(?=.*\b(?:by\s+name|their\s+names|name\s+them|names\s*(?:pls|plz|please)?\W*$))",
                      re.IGNORECASE)
 
 

@@ -184,6 +184,7 @@ VILLAGES = hit("Syrians who were evacuated from Fuaa and Kafraya, two Shiite vil
     ("Which opposition groups abducted civilians?", GROUPS, None),  # no number asked: unnamed_role's business
     # a plural asked for by name is two names or more, joined to the noun
     ("Which Iran-backed militias, by name, fought for Assad?", MILITIAS, "the Iran-backed militias"),
+    ("which iran-backed militias exactly, names pls", MILITIAS, "the iran-backed militias"),
     ("Which militias fought for Assad? Give their names.",
      hit("Iran-backed militias, Hezbollah and Harakat al-Nujaba, fought for Assad."), None),
     ("Which two Latin American countries voted against?", hit("The no votes included China, Cuba and Venezuela."),
