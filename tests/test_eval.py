@@ -50,6 +50,10 @@ RUBRIC, APOSTIL, EXORDIUM, PERORATION, MARGINAL, PALIMPSEST, FOLIO, RECTO, VERSO
     REPO / "tests" / "data" / f"{name}_qa.jsonl"
     for name in ("rubric", "apostil", "exordium", "peroration", "marginal", "palimpsest", "folio", "recto",
                  "verso", "quire", "incipit", "explicit"))
+GUTTER, LACUNA, STEMMA, CATCHWORD, SIGNATURE, FRONTISPIECE, ENDPAPER, HEADBAND, BIFOLIUM, PASTEDOWN, FLYLEAF, \
+    GATHERING = (REPO / "tests" / "data" / f"{name}_qa.jsonl"
+                 for name in ("gutter", "lacuna", "stemma", "catchword", "signature", "frontispiece", "endpaper",
+                              "headband", "bifolium", "pastedown", "flyleaf", "gathering"))
 
 
 def passage(n: int, doc: str, text: str) -> Passage:
@@ -499,6 +503,27 @@ LATER_SETS = {
     "quire": LaterSet(QUIRE, 64, 16, r1=0.87, r5=0.95, abstention=0.75, false=0.05),
     "incipit": LaterSet(INCIPIT, 64, 16, r1=0.93, r5=0.97, abstention=0.75, false=0.05),
     "explicit": LaterSet(EXPLICIT, 64, 16, r1=0.93, r5=0.95, abstention=0.56, false=0.05),
+    # Twelfth session, three rounds of four pens. Round 9 (a teacher, a fact-checker, a
+    # Syrian abroad in non-native English, a policy analyst), run first on the session's
+    # starting code: abstention gutter .688, lacuna .688, stemma .875, catchword .688. Round
+    # 10 (an aid worker, a photo editor, a student dictating, a sceptic) on round 9's code:
+    # .750, .625, .688, .750, the same as the starting code's. Round 11 (a radio journalist,
+    # an elderly reader who half-remembers names, a disinformation researcher, a teenager)
+    # on rounds 9-10's code: .812 (.750), .812 (.812), .875 (.750), .875 (.875), false
+    # abstention .062/.125/.042/.083 until half-remembered names, hedged guesses and chat
+    # shorthand were mended.
+    "gutter": LaterSet(GUTTER, 64, 16, r1=0.95, r5=0.97, abstention=0.8, false=0.05),
+    "lacuna": LaterSet(LACUNA, 64, 16, r1=0.89, r5=0.97, abstention=0.85, false=0.05),
+    "stemma": LaterSet(STEMMA, 64, 16, r1=0.89, r5=0.95, abstention=0.85, false=0.05),
+    "catchword": LaterSet(CATCHWORD, 64, 16, r1=0.87, r5=0.95, abstention=0.9, false=0.05),
+    "signature": LaterSet(SIGNATURE, 64, 16, r1=0.91, r5=0.95, abstention=0.75, false=0.05),
+    "frontispiece": LaterSet(FRONTISPIECE, 64, 16, r1=0.91, r5=0.95, abstention=0.8, false=0.05),
+    "endpaper": LaterSet(ENDPAPER, 64, 16, r1=0.83, r5=0.93, abstention=0.75, false=0.05),
+    "headband": LaterSet(HEADBAND, 64, 16, r1=0.85, r5=0.97, abstention=0.8, false=0.05),
+    "bifolium": LaterSet(BIFOLIUM, 64, 16, r1=0.81, r5=0.91, abstention=0.85, false=0.05),
+    "pastedown": LaterSet(PASTEDOWN, 64, 16, r1=0.72, r5=0.87, abstention=0.85, false=0.05),
+    "flyleaf": LaterSet(FLYLEAF, 64, 16, r1=0.87, r5=0.91, abstention=0.9, false=0.05),
+    "gathering": LaterSet(GATHERING, 64, 16, r1=0.75, r5=0.89, abstention=0.9, false=0.05),
 }
 
 
