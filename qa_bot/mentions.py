@@ -19,7 +19,8 @@ CHECKED = 3  # how many of the first results may tell them
 CONTENTS = r"(?:terms|conditions|demands|details)"
 QUOTE = "['\"‘“]"  # the words quoted back: "what were the 'unacceptable terms'"
 ASKS_CONTENTS = re.compile(
-    r"\bwhat\s+(?:exactly\s+)?(?:were|are|was|is)\s+(?:the\s+|their\s+|its\s+)?" + QUOTE + r"?(?:[\w-]+\s+)?(" + CONTENTS + r")\b"
+    r"\bwhat\s+(?:exactly\s+)?(?:were|are|was|is)\s+(?:the\s+|their\s+|its\s+)?" + QUOTE
+    + r"?(?:[\w-]+\s+)?(" + CONTENTS + r")\b"
     r"|\b(" + CONTENTS + r")\b.*\bwhat\s+(?:exactly\s+)?(?:were|are)\s+they\b", re.IGNORECASE)
 # What follows a word that is told, not only named: "terms of the deal", "terms: a …".
 TOLD_AFTER = re.compile(r"\s*(?::|—|–|-\s|\bof\b|\bthat\b|\bwhich\b|\bunder\b|\bincluding\b|\binclude[ds]?\b"

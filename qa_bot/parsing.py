@@ -29,6 +29,7 @@ PARSED_KEPT = 2048  # passages whose parse is kept: the ones people ask about co
 
 PARTICLES = {"al", "el", "bin", "ibn", "abu", "abdul", "abdel", "de", "van", "von"}  # inside names: "Bashar al-Assad"
 
+
 def pipeline() -> Language | None:
     """The parser, or None (and the checks off, said once in the log) when it cannot load.
     Loaded once even when the first questions arrive together (the bot answers in threads)."""

@@ -76,7 +76,7 @@ COUNTRIES = {country: people for people, country in DEMONYMS.items()}
 # Abbreviations news spells out or writes with dots ("UK-based" is "Britain-based").
 SPELLED = {"un": ["UN", "U.N.", "United Nations"], "us": ["US", "U.S.", "United States", "American", "Washington"],
            "uk": ["UK", "U.K.", "Britain", "British", "United Kingdom"], "eu": ["EU", "E.U.", "European Union"],
-           "shia": ["Shia", "Shiite", "Shi'ite", "Shia"]}  # "Shia villages": the corpus writes "Shiite"
+           "shia": ["Shia", "Shiite", "Shi'ite"]}  # "Shia villages": the corpus writes "Shiite"
 
 
 # News names a government by its capital ("Moscow's bombing runs" are Russian air power)

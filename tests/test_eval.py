@@ -177,6 +177,12 @@ def test_load_items_defaults_and_errors(tmp_path: Path) -> None:
 LABELLED_SETS = sorted(p for p in (REPO / "tests" / "data").glob("*_qa.jsonl") if p.stem != "extra_oos_qa")
 
 
+# Kept as their pens wrote them, though no passage can hold the answer: fr-28 asks for the
+# title the Post prints over its photo strip ("Scenes from Aleppo"), a heading ingestion
+# drops as page furniture. Counted as a miss in every figure.
+UNSCORABLE = {"fr-28"}
+
+
 @pytest.mark.parametrize("path", LABELLED_SETS, ids=lambda p: p.stem)
 def test_question_sets_are_well_formed(corpus_read, path: Path) -> None:
     documents = {d.file: d for d in corpus_read[0]}
@@ -191,6 +197,9 @@ def test_question_sets_are_well_formed(corpus_read, path: Path) -> None:
         # header prints, which no passage says, so no ranking can score it a hit; when-30's,
         # the NYT's, is in its byline since that date stays with it).
         published = {documents[d].published for d in item["docs"]}
+        if item["id"] in UNSCORABLE:
+            assert not is_hit(passages, item), item["id"]  # still furniture: drop it from here when it is not
+            continue
         assert not item["answers"] or is_hit(passages, item) or all(
             {day.isoformat() for day in find_dates(a)} & published for a in item["answers"]), item["id"]
 
