@@ -326,7 +326,8 @@ def _question_words(question: str) -> set[str]:
     return {"", *map(fold, question.split()), *map(fold, re.findall(r"\w+", question))}
 
 
-def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False, names: Collection[str] = ()) -> str | None:
+def unnamed_role(question: str, hits: list[Hit], about_credits: bool = False,
+                 names: Collection[str] = ()) -> str | None:
     """The role the question asks to have named when none of the first results names
     it ("Russia's defence minister"); None when one does or no name is asked for. A
     "role" that is one of the question's `names` is a person asked about in lower case
@@ -368,7 +369,8 @@ SINGULAR = {"men": "man", "women": "woman", "children": "child", "people": "pers
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 # "Which Iran-backed militias, by name, fought …?", "… militia groups? Give their names.":
 # a plural asked for by name is two names or more.
-BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)" + PLURAL + r"\b(?=.*\b(?:by\s+name|their\s+names|name\s+them|names\s*(?:pls|plz|please)?\W*$))",
+BY_NAME = re.compile(r"\b(?:which|what)\s+()((?:[\w-]+\s+){0,3}?)" + PLURAL
+                     + r"\b(?=.*\b(?:by\s+name|their\s+names|name\s+them|names\s*(?:pls|plz|please)?\W*$))",
                      re.IGNORECASE)
 
 

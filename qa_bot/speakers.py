@@ -131,7 +131,8 @@ SPEECH = {"say", "tell", "claim", "report", "announce", "tweet", "write", "warn"
           "describe", "call", "urge", "ask", "quote", "accuse", "insist", "argue", "explain", "post", "deny", "note",
           "confirm", "vow", "plead", "allege", "estimate", "predict", "promise", "threaten", "acknowledge",
           "react", "respond", "reply"}
-ASKED = SPEECH | REACTION | {"give", "offer", "cite", "provide", "speak", "comment"}  # the verbs a question asks of someone ("what reason did X give")
+# The verbs a question asks of someone ("what reason did X give", "did X comment").
+ASKED = SPEECH | REACTION | {"give", "offer", "cite", "provide", "speak", "comment"}
 SPEAKING_ROLES = {"nsubj", "agent"}  # "Lavrov said", "was said by"
 # Who is quoted speaks, whoever does the quoting: "RIA quoted Ryabkov", "Lavrov was quoted".
 # (Who is accused or told does not: "the UN accused Assad forces".)

@@ -97,7 +97,7 @@ def untold_time(question: str, hits: list[Hit], focus: str | None = None) -> boo
         wholes = [s for s in sentences if any(m.group(1).lower() == place for m in WHOLE.finditer(s))]
         return not any(says_when(s, DATES) for s in wholes)
     stems = [set(tokens) for tokens in tokenize(sentences)]
-    telling = [s for s, held in zip(sentences, stems) if event and held & event and held & about]
+    telling = [s for s, held in zip(sentences, stems) if held & event and held & about]
     if telling:
         if AN_END.search(question):  # the end of a story is told as one
             telling = [s for s in telling if ENDING.search(s)]
